@@ -1,0 +1,38 @@
+"""Scoped reads of users and API tokens."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from tawasul.accounts.models import ApiToken, User
+from tawasul.accounts.roles import Role
+
+
+def _is_member(user: User | None) -> bool:
+    return bool(
+        user is not None and user.is_authenticated and user.is_active and user.organization_id
+    )
+
+
+def users_visible_to(user: User | None) -> QuerySet[User]:
+    """Foundation administrators see every user; everyone else their own organization's
+    colleagues (a center its staff, an embassy its officers). Never another
+    organization's users."""
+    qs = User.objects.select_related("organization")
+    if not _is_member(user):
+        return qs.none()
+    assert user is not None
+    if user.role == Role.ADMIN:
+        return qs
+    return qs.filter(organization_id=user.organization_id)
+
+
+def api_tokens_visible_to(user: User | None) -> QuerySet[ApiToken]:
+    """A user sees their own tokens; administrators see (and may revoke) everyone's."""
+    qs = ApiToken.objects.select_related("user", "user__organization")
+    if not _is_member(user):
+        return qs.none()
+    assert user is not None
+    if user.role == Role.ADMIN:
+        return qs
+    return qs.filter(user=user)

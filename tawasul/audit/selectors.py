@@ -1,0 +1,27 @@
+"""Scoped reads of the audit trail."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from tawasul.accounts.models import User
+from tawasul.accounts.roles import AUDIT_REVIEWER_ROLES
+from tawasul.audit.models import AuditEntry
+
+
+def can_review_audit(user: User | None) -> bool:
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.organization_id
+        and user.role in AUDIT_REVIEWER_ROLES
+    )
+
+
+def audit_entries_visible_to(user: User | None) -> QuerySet[AuditEntry]:
+    """The ministry's supervisors and the foundation's administrators review the whole
+    trail; nobody else sees any of it."""
+    if not can_review_audit(user):
+        return AuditEntry.objects.none()
+    return AuditEntry.objects.all()
