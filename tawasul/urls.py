@@ -1,9 +1,13 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("tawasul.home.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("tawasul.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("directory/", include("tawasul.organizations.urls")),
+    path("audit/", include("tawasul.audit.urls")),
+    path("api/v1/", include("tawasul.api.urls")),
     path("admin/", admin.site.urls),
 ]
