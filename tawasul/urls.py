@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("tawasul.home.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/tokens/", include("tawasul.accounts.token_urls")),
     path("accounts/", include("tawasul.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("directory/", include("tawasul.organizations.urls")),
