@@ -1,0 +1,101 @@
+"""Create (or bring up to date) the demo world. Running it twice changes nothing more."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from tawasul.accounts.models import User
+from tawasul.accounts.roles import Role
+from tawasul.audit.models import AuditAction
+from tawasul.audit.services import audit_record
+from tawasul.organizations import demo_data
+from tawasul.organizations.models import Contact, Organization, OrganizationKind, Service
+
+DEFAULT_PASSWORD = "tawasul-demo-2026"
+
+
+class Command(BaseCommand):
+    help = "Create or update the demo organizations, services, contacts and users."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--password", default=DEFAULT_PASSWORD,
+                            help="Password for every demo user.")
+        parser.add_argument("--quiet-logins", action="store_true",
+                            help="Do not print the demo logins.")
+
+    @transaction.atomic
+    def handle(self, *args: Any, password: str, quiet_logins: bool = False,
+               **options: Any) -> None:
+        ministry = self._org(**demo_data.MINISTRY)
+        foundation = self._org(**demo_data.FOUNDATION)
+        assert ministry and foundation
+        for domain, name_ar, name_en, services in demo_data.CENTERS:
+            center = self._org(code=f"center-{domain}", kind=OrganizationKind.CENTER,
+                               name_ar=name_ar, name_en=name_en, domain=domain,
+                               parent=foundation, languages=["ar", "en"])
+            for code, s_ar, s_en, d_en, d_ar in services:
+                Service.objects.update_or_create(
+                    center=center, code=code,
+                    defaults={
+                        "name_ar": s_ar, "name_en": s_en, "description_en": d_en,
+                        "description_ar": d_ar, "languages": ["ar", "en"],
+                        "eligibility_en": "Residents of the country, whatever their nationality.",
+                        "eligibility_ar": "المقيمون في الدولة أيًا كانت جنسيتهم.",
+                        "how_to_refer_en": "Refer through Tawasul or call the center's intake line.",
+                        "how_to_refer_ar": "أحِل عبر تواصل أو اتصل بخط الاستقبال في المركز.",
+                        "is_active": True,
+                    },
+                )
+        for country, name_ar, name_en, languages, (fp_en, fp_ar), phone in demo_data.EMBASSIES:
+            embassy = self._org(code=f"embassy-{country.lower()}", kind=OrganizationKind.EMBASSY,
+                                name_ar=name_ar, name_en=name_en, country=country,
+                                languages=languages, phone=phone,
+                                email=f"consular.{country.lower()}@embassy.example")
+            Contact.objects.update_or_create(
+                organization=embassy, name_en=fp_en,
+                defaults={"name_ar": fp_ar, "title_en": "Consular focal point",
+                          "title_ar": "ضابط الاتصال القنصلي", "phone": phone,
+                          "email": f"focal.{country.lower()}@embassy.example",
+                          "languages": languages, "is_public": True},
+            )
+            Contact.objects.update_or_create(
+                organization=embassy, name_en=f"Welfare officer ({country})",
+                defaults={"name_ar": f"مسؤول الرعاية ({country})",
+                          "title_en": "Labour and welfare officer",
+                          "title_ar": "مسؤول العمل والرعاية", "languages": languages,
+                          "is_public": False,
+                          "notes": "Direct line for urgent shelter cases."},
+            )
+        for code, kind, name_ar, name_en, languages in demo_data.PARTNERS:
+            self._org(code=code, kind=kind, name_ar=name_ar, name_en=name_en, languages=languages)
+
+        for username, org_code, role, name_ar, name_en in demo_data.USERS:
+            user, _ = User.objects.update_or_create(
+                username=username,
+                defaults={
+                    "organization": Organization.objects.get(code=org_code),
+                    "role": role, "full_name_ar": name_ar, "full_name_en": name_en,
+                    "email": f"{username}@tawasul.example", "is_active": True, "is_demo": True,
+                    "is_staff": role == Role.ADMIN, "is_superuser": role == Role.ADMIN,
+                },
+            )
+            user.full_clean(exclude=["password"])
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        audit_record(action=AuditAction.CREATE, object_type="demo.world", object_id="seed_demo",
+                     actor_username="system:seed_demo", reason="demo data loaded")
+        if not quiet_logins:
+            self._print_logins(password)
+
+    def _org(self, *, code: str, **fields: Any) -> Organization:
+        org, _ = Organization.objects.update_or_create(code=code, defaults=fields)
+        return org
+
+    def _print_logins(self, password: str) -> None:
+        self.stdout.write(self.style.SUCCESS("Tawasul demo logins (password for all: "
+                                             f"{password})"))
+        for username, org_code, role, _ar, name_en in demo_data.USERS:
+            self.stdout.write(f"  {username:<22} {Role(role).label:<28} {org_code}")
