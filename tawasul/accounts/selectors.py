@@ -6,12 +6,8 @@ from django.db.models import QuerySet
 
 from tawasul.accounts.models import ApiToken, User
 from tawasul.accounts.roles import Role
+from tawasul.common.access import is_member
 
-
-def _is_member(user: User | None) -> bool:
-    return bool(
-        user is not None and user.is_authenticated and user.is_active and user.organization_id
-    )
 
 
 def users_visible_to(user: User | None) -> QuerySet[User]:
@@ -19,7 +15,7 @@ def users_visible_to(user: User | None) -> QuerySet[User]:
     colleagues (a center its staff, an embassy its officers). Never another
     organization's users."""
     qs = User.objects.select_related("organization")
-    if not _is_member(user):
+    if not is_member(user):
         return qs.none()
     assert user is not None
     if user.role == Role.ADMIN:
@@ -30,7 +26,7 @@ def users_visible_to(user: User | None) -> QuerySet[User]:
 def api_tokens_visible_to(user: User | None) -> QuerySet[ApiToken]:
     """A user sees their own tokens; administrators see (and may revoke) everyone's."""
     qs = ApiToken.objects.select_related("user", "user__organization")
-    if not _is_member(user):
+    if not is_member(user):
         return qs.none()
     assert user is not None
     if user.role == Role.ADMIN:

@@ -7,16 +7,11 @@ from django.db.models import QuerySet
 from tawasul.accounts.models import User
 from tawasul.accounts.roles import AUDIT_REVIEWER_ROLES
 from tawasul.audit.models import AuditEntry
+from tawasul.common.access import is_member
 
 
 def can_review_audit(user: User | None) -> bool:
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and user.organization_id
-        and user.role in AUDIT_REVIEWER_ROLES
-    )
+    return is_member(user) and getattr(user, "role", "") in AUDIT_REVIEWER_ROLES
 
 
 def audit_entries_visible_to(user: User | None) -> QuerySet[AuditEntry]:

@@ -14,6 +14,16 @@ from tawasul.common.errors import OutOfScope, PermissionDenied
 M = TypeVar("M", bound=Model)
 
 
+def is_member(user: object) -> bool:
+    """Signed in, active and assigned to an organization: the least any read requires."""
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+        and getattr(user, "organization_id", None)
+    )
+
+
 def fetch_or_deny(user: object, qs: QuerySet[M], object_id: object) -> M:
     """Shared by every access function: a malformed id, a missing object and an object
     outside the caller's scope all look the same to the caller."""

@@ -6,20 +6,16 @@ from django.db.models import Q, QuerySet
 
 from tawasul.accounts.models import User
 from tawasul.accounts.roles import Role
+from tawasul.common.access import is_member
 from tawasul.organizations.models import Contact, Organization, OrganizationKind, Service
 
-
-def _is_member(user: User | None) -> bool:
-    return bool(
-        user is not None and user.is_authenticated and user.is_active and user.organization_id
-    )
 
 
 def organizations_visible_to(user: User | None) -> QuerySet[Organization]:
     """The directory: every active organization is public to signed-in members.
     Inactive ones only to foundation administrators."""
     qs = Organization.objects.select_related("parent")
-    if not _is_member(user):
+    if not is_member(user):
         return qs.none()
     assert user is not None
     if user.role == Role.ADMIN:
@@ -31,7 +27,7 @@ def contacts_visible_to(user: User | None) -> QuerySet[Contact]:
     """Directory contacts to every member; the rest to their own organization and to the
     foundation's administrators and liaison officers, who keep the partner network."""
     qs = Contact.objects.select_related("organization")
-    if not _is_member(user):
+    if not is_member(user):
         return qs.none()
     assert user is not None
     if user.role in (Role.ADMIN, Role.LIAISON_OFFICER):
@@ -45,7 +41,7 @@ def services_visible_to(user: User | None) -> QuerySet[Service]:
     """Active services of active centers to every member (embassies need to know where to
     refer); inactive entries only to their center and to foundation administrators."""
     qs = Service.objects.select_related("center")
-    if not _is_member(user):
+    if not is_member(user):
         return qs.none()
     assert user is not None
     if user.role == Role.ADMIN:
