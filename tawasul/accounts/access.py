@@ -8,11 +8,11 @@ from tawasul.accounts.roles import Role
 from tawasul.common.access import fetch_or_deny
 
 
-def access_user(user: User | None, user_id: object) -> User:
+def access_user(user: object, user_id: object) -> User:
     return fetch_or_deny(user, selectors.users_visible_to(user), user_id)
 
 
-def access_api_token(user: User | None, token_id: object) -> ApiToken:
+def access_api_token(user: object, token_id: object) -> ApiToken:
     return fetch_or_deny(user, selectors.api_tokens_visible_to(user), token_id)
 
 

@@ -6,7 +6,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -41,8 +41,6 @@ class User(AbstractUser):
         default=False,
         help_text=_("Created by seed_demo; may skip two-factor set-up in demo mode."),
     )
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")

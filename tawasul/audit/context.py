@@ -16,8 +16,9 @@ class RequestContext:
     request_id: str = ""
 
 
+# The default is a frozen dataclass, so sharing it between contexts is safe.
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "tawasul_audit_request", default=RequestContext()
+    "tawasul_audit_request", default=RequestContext()  # noqa: B039
 )
 
 

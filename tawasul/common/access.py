@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import Model, QuerySet
 
@@ -11,17 +11,24 @@ from tawasul.audit.models import AuditAction
 from tawasul.audit.services import audit_record
 from tawasul.common.errors import OutOfScope, PermissionDenied
 
+if TYPE_CHECKING:
+    from tawasul.accounts.models import User
+
 M = TypeVar("M", bound=Model)
+
+
+def as_member(user: object) -> User | None:
+    """The user if they may read anything at all, else None: selectors start here."""
+    from tawasul.accounts.models import User
+
+    if isinstance(user, User) and user.is_active and user.organization_id and user.role:
+        return user
+    return None
 
 
 def is_member(user: object) -> bool:
     """Signed in, active and assigned to an organization: the least any read requires."""
-    return bool(
-        user is not None
-        and getattr(user, "is_authenticated", False)
-        and getattr(user, "is_active", False)
-        and getattr(user, "organization_id", None)
-    )
+    return as_member(user) is not None
 
 
 def fetch_or_deny(user: object, qs: QuerySet[M], object_id: object) -> M:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from tawasul.accounts.models import User
 from tawasul.accounts.roles import Role
@@ -32,14 +33,14 @@ class World:
             raise AttributeError(name) from None
 
 
-def make_org(kind: str, code: str, **extra: object) -> Organization:
+def make_org(kind: str, code: str, **extra: Any) -> Organization:
     return Organization.objects.create(
         kind=kind, code=code, name_ar=extra.pop("name_ar", f"منظمة {code}"),
         name_en=extra.pop("name_en", f"Organization {code}"), **extra,
     )
 
 
-def make_user(username: str, org: Organization, role: str, **extra: object) -> User:
+def make_user(username: str, org: Organization, role: str, **extra: Any) -> User:
     user = User(username=username, organization=org, role=role, **extra)
     user.set_password(PASSWORD)
     user.full_clean()

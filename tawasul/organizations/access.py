@@ -13,15 +13,15 @@ from tawasul.organizations import selectors
 from tawasul.organizations.models import Contact, Organization, OrganizationKind, Service
 
 
-def access_organization(user: User | None, organization_id: object) -> Organization:
+def access_organization(user: object, organization_id: object) -> Organization:
     return fetch_or_deny(user, selectors.organizations_visible_to(user), organization_id)
 
 
-def access_contact(user: User | None, contact_id: object) -> Contact:
+def access_contact(user: object, contact_id: object) -> Contact:
     return fetch_or_deny(user, selectors.contacts_visible_to(user), contact_id)
 
 
-def access_service(user: User | None, service_id: object) -> Service:
+def access_service(user: object, service_id: object) -> Service:
     return fetch_or_deny(user, selectors.services_visible_to(user), service_id)
 
 

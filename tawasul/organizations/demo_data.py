@@ -6,10 +6,12 @@ agreements and forums beside it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from tawasul.accounts.roles import Role
 from tawasul.organizations.models import CenterDomain, OrganizationKind
 
-MINISTRY = {
+MINISTRY: dict[str, Any] = {
     "code": "ministry-social-development",
     "kind": OrganizationKind.MINISTRY,
     "name_ar": "وزارة التنمية الاجتماعية والأسرة",
@@ -18,7 +20,7 @@ MINISTRY = {
     "email": "oversight@msdf.example",
 }
 
-FOUNDATION = {
+FOUNDATION: dict[str, Any] = {
     "code": "foundation",
     "kind": OrganizationKind.FOUNDATION,
     "name_ar": "المؤسسة الوطنية للعمل الاجتماعي",

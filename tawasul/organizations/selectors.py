@@ -4,32 +4,30 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from tawasul.accounts.models import User
 from tawasul.accounts.roles import Role
-from tawasul.common.access import is_member
+from tawasul.common.access import as_member
 from tawasul.organizations.models import Contact, Organization, OrganizationKind, Service
 
 
-
-def organizations_visible_to(user: User | None) -> QuerySet[Organization]:
+def organizations_visible_to(viewer: object) -> QuerySet[Organization]:
     """The directory: every active organization is public to signed-in members.
     Inactive ones only to foundation administrators."""
     qs = Organization.objects.select_related("parent")
-    if not is_member(user):
+    user = as_member(viewer)
+    if user is None:
         return qs.none()
-    assert user is not None
     if user.role == Role.ADMIN:
         return qs
     return qs.filter(Q(is_active=True) | Q(pk=user.organization_id))
 
 
-def contacts_visible_to(user: User | None) -> QuerySet[Contact]:
+def contacts_visible_to(viewer: object) -> QuerySet[Contact]:
     """Directory contacts to every member; the rest to their own organization and to the
     foundation's administrators and liaison officers, who keep the partner network."""
     qs = Contact.objects.select_related("organization")
-    if not is_member(user):
+    user = as_member(viewer)
+    if user is None:
         return qs.none()
-    assert user is not None
     if user.role in (Role.ADMIN, Role.LIAISON_OFFICER):
         return qs
     return qs.filter(
@@ -37,13 +35,13 @@ def contacts_visible_to(user: User | None) -> QuerySet[Contact]:
     )
 
 
-def services_visible_to(user: User | None) -> QuerySet[Service]:
+def services_visible_to(viewer: object) -> QuerySet[Service]:
     """Active services of active centers to every member (embassies need to know where to
     refer); inactive entries only to their center and to foundation administrators."""
     qs = Service.objects.select_related("center")
-    if not is_member(user):
+    user = as_member(viewer)
+    if user is None:
         return qs.none()
-    assert user is not None
     if user.role == Role.ADMIN:
         return qs
     return qs.filter(

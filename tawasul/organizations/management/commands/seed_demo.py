@@ -44,7 +44,9 @@ class Command(BaseCommand):
                         "description_ar": d_ar, "languages": ["ar", "en"],
                         "eligibility_en": "Residents of the country, whatever their nationality.",
                         "eligibility_ar": "المقيمون في الدولة أيًا كانت جنسيتهم.",
-                        "how_to_refer_en": "Refer through Tawasul or call the center's intake line.",
+                        "how_to_refer_en": (
+                            "Refer through Tawasul or call the center's intake line."
+                        ),
                         "how_to_refer_ar": "أحِل عبر تواصل أو اتصل بخط الاستقبال في المركز.",
                         "is_active": True,
                     },
@@ -97,5 +99,5 @@ class Command(BaseCommand):
     def _print_logins(self, password: str) -> None:
         self.stdout.write(self.style.SUCCESS("Tawasul demo logins (password for all: "
                                              f"{password})"))
-        for username, org_code, role, _ar, name_en in demo_data.USERS:
+        for username, org_code, role, _ar, _en in demo_data.USERS:
             self.stdout.write(f"  {username:<22} {Role(role).label:<28} {org_code}")
