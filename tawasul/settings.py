@@ -144,18 +144,31 @@ ACCOUNT_ADAPTER = "tawasul.accounts.adapters.AccountAdapter"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tawasul"
 MFA_ADAPTER = "tawasul.accounts.adapters.MFAAdapter"
+# A wrong authenticator code is audited as a failed sign-in.
+MFA_FORMS = {"authenticate": "tawasul.accounts.forms.MFAAuthenticateForm"}
 
+# Lockout (django-axes): a name is locked after AXES_FAILURE_LIMIT failures from anywhere
+# (its password being guessed), an address after as many failures on any names (passwords
+# being sprayed). A successful sign-in from the address clears the address's count, so a
+# shared office address is not locked by a few typos.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", "30") / 60  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# allauth's form posts `login` and authenticates with `username`: the callable reads both.
 AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "tawasul.accounts.axes_handler.axes_username"
+AXES_CLIENT_IP_CALLABLE = "tawasul.accounts.axes_handler.axes_client_ip"
+AXES_HANDLER = "tawasul.accounts.axes_handler.AuditingAxesHandler"
+AXES_LOCKOUT_CALLABLE = "tawasul.accounts.axes_handler.lockout_response"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_VERBOSE = False
+# allauth's own throttle stays above the axes limit, so that axes (which audits the
+# lockout and shows its page) is the one that refuses; allauth still throttles by address
+# and limits guesses of authenticator codes per user.
+ACCOUNT_RATE_LIMITS = {"login_failed": f"10/m/ip,{2 * AXES_FAILURE_LIMIT}/5m/key"}
 
 # Inactivity timeout: the session expires SESSION_COOKIE_AGE after the last request.
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", "30") * 60
@@ -206,13 +219,21 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "tawasul.api.errors.exception_handler",
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["tawasul.api.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Tawasul API",
-    "DESCRIPTION": "Cases, embassy coordination, partnerships and social monitoring.",
+    "DESCRIPTION": (
+        "Cases, embassy coordination, partnerships and social monitoring.\n\n"
+        "Authenticate with `Authorization: Bearer <token>` (a personal API token). "
+        "Lists are paginated: `{count, next, previous, results}`. Every error answers "
+        "`{\"error\": {\"code\", \"message\", \"fields\"}}`: `code` is stable, `message` is in "
+        "the request's language, `fields` (invalid input only) lists messages per field. "
+        "Unknown or read-only fields in a request body answer 400. Objects outside your "
+        "scope answer 404."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

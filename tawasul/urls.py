@@ -12,3 +12,9 @@ urlpatterns = [
     path("api/v1/", include("tawasul.api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# JSON under /api/, the site's own error pages elsewhere (tawasul/api/errors.py).
+handler400 = "tawasul.api.errors.handler400"
+handler403 = "tawasul.api.errors.handler403"
+handler404 = "tawasul.api.errors.handler404"
+handler500 = "tawasul.api.errors.handler500"

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -43,7 +46,9 @@ class AuditEntry(models.Model):
     occurred_at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        # Never touched when the user goes: SET_NULL would rewrite sealed entries (which
+        # the database refuses, or which breaks the chain where the guards are off).
+        on_delete=models.DO_NOTHING,
         null=True,
         blank=True,
         related_name="+",
@@ -81,6 +86,15 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_username} {self.action}"
 
+    @property
+    def actor_role_label(self) -> str:
+        from tawasul.accounts.roles import Role
+
+        try:
+            return str(Role(self.actor_role).label)
+        except ValueError:
+            return self.actor_role
+
 
 class ChainHead(models.Model):
     """Singleton row: the last sealed sequence and hash, locked while sealing."""
@@ -91,3 +105,32 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit chain head {self.seq}"
+
+
+class ChainVerification(models.Model):
+    """The outcome of one check of the chain (verify_audit, the daily task or the audit
+    page), so the page can show the last result without re-reading the whole trail."""
+
+    class Source(models.TextChoices):
+        COMMAND = "command", _("Command")
+        TASK = "task", _("Scheduled task")
+        PAGE = "page", _("Audit page")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    checked_at = models.DateTimeField(_("checked at"), default=timezone.now, db_index=True)
+    ok = models.BooleanField(_("chain intact"))
+    checked = models.BigIntegerField(_("entries verified"))
+    unsealed = models.BigIntegerField(_("unsealed entries"))
+    broken_seq = models.BigIntegerField(_("first broken sequence"), null=True, blank=True)
+    broken_entry_id = models.UUIDField(_("first broken entry"), null=True, blank=True)
+    problem = models.TextField(_("problem"), blank=True)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    requested_by = models.CharField(_("requested by"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("chain verification")
+        verbose_name_plural = _("chain verifications")
+        ordering = ["-checked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.checked_at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'BROKEN'}"

@@ -6,11 +6,11 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from tawasul.audit import context
-from tawasul.audit.models import AuditAction, AuditEntry
+from tawasul.audit.models import AuditAction, AuditEntry, ChainVerification
 
 
 def object_label(obj: models.Model) -> tuple[str, str]:
@@ -51,3 +51,49 @@ def audit_record(
         user_agent=ctx.user_agent,
         request_id=ctx.request_id,
     )
+
+
+def chain_verification_run(*, source: str, requested_by: str = "") -> ChainVerification:
+    """Check the chain, store the outcome for the audit page, and audit that we did."""
+    from tawasul.audit import chain
+
+    result = chain.verify()
+    summary = (
+        f"ok: {result.checked} entries verified, {result.unsealed} unsealed"
+        if result.ok
+        else f"broken at seq {result.broken_seq}: {result.problem}"
+    )
+    with transaction.atomic():
+        verification = ChainVerification.objects.create(
+            ok=result.ok,
+            checked=result.checked,
+            unsealed=result.unsealed,
+            broken_seq=result.broken_seq,
+            broken_entry_id=result.broken_entry_id,
+            problem=result.problem,
+            source=source,
+            requested_by=requested_by[:150],
+        )
+        audit_record(
+            action=AuditAction.TASK,
+            actor_username=f"system:verify_audit ({source})",
+            object_type=ChainVerification._meta.label_lower,
+            object_id=str(verification.pk),
+            reason=summary + (f"; requested by {requested_by}" if requested_by else ""),
+        )
+    return verification
+
+
+def chain_verification_request(*, actor: Any) -> None:
+    """A reviewer asks for a check now; it runs in the background (the trail may be long)."""
+    from tawasul.audit.tasks import verify_audit_chain
+    from tawasul.jobs.queue import enqueue_on_commit
+
+    with transaction.atomic():
+        audit_record(
+            action=AuditAction.CREATE,
+            actor=actor,
+            object_type=ChainVerification._meta.label_lower,
+            reason="chain verification requested",
+        )
+        enqueue_on_commit(verify_audit_chain, requested_by=actor.get_username())

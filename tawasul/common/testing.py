@@ -40,12 +40,31 @@ def make_org(kind: str, code: str, **extra: Any) -> Organization:
     )
 
 
-def make_user(username: str, org: Organization, role: str, **extra: Any) -> User:
+def make_user(
+    username: str, org: Organization, role: str, *, two_factor: bool | None = None, **extra: Any
+) -> User:
+    """A user with PASSWORD. Roles that must use two-factor authentication get an
+    authenticator app (its secret in `user.totp_secret`, for tests that sign in with a
+    code) unless two_factor=False; otherwise every page would send them to set one up."""
     user = User(username=username, organization=org, role=role, **extra)
     user.set_password(PASSWORD)
     user.full_clean()
     user.save()
+    if two_factor if two_factor is not None else user.requires_two_factor:
+        enable_totp(user)
     return user
+
+
+def enable_totp(user: User) -> str:
+    """An authenticator app and recovery codes, as set up through the pages."""
+    from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
+    user.totp_secret = secret  # type: ignore[attr-defined]
+    return secret
 
 
 def world() -> World:

@@ -1,4 +1,15 @@
 from django.urls import path
 
+from tawasul.organizations import views
+
 app_name = "organizations"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.organization_list, name="list"),
+    path("<uuid:organization_id>/", views.organization_detail, name="detail"),
+    path("<uuid:organization_id>/contacts/new/", views.contact_create, name="contact_create"),
+    path("<uuid:organization_id>/services/new/", views.service_create, name="service_create"),
+    path("contacts/<uuid:contact_id>/edit/", views.contact_edit, name="contact_edit"),
+    path("services/", views.service_list, name="services"),
+    path("services/<uuid:service_id>/", views.service_detail, name="service_detail"),
+    path("services/<uuid:service_id>/edit/", views.service_edit, name="service_edit"),
+]

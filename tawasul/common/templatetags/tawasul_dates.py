@@ -8,6 +8,7 @@ with a note for screen readers, never an error.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django import template
 from django.utils import timezone
@@ -41,7 +42,7 @@ def to_hijri(value: dt.date) -> Hijri | None:
 
 def hijri_label(hijri: Hijri, language: str) -> str:
     """'22 Shawwal 1445 AH' / '22 شوال 1445 هـ'."""
-    lang = "ar" if language.startswith("ar") else "en"
+    lang: Literal["ar", "en"] = "ar" if language.startswith("ar") else "en"
     return f"{hijri.day} {hijri.month_name(lang)} {hijri.year} {hijri.notation(lang)}"
 
 

@@ -1,0 +1,310 @@
+"""The directory pages: organizations, their contacts, and the centers' service catalog.
+
+Lists start from the scoped selectors, single objects from the access functions (404
+outside scope); edits check the manage rules (403, recorded) and write through
+tawasul.organizations.services.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from tawasul.accounts.models import User
+from tawasul.common import errors
+from tawasul.common.access import require
+from tawasul.common.templatetags.tawasul_ui import language_name
+from tawasul.home.decorators import member_required
+from tawasul.organizations import services
+from tawasul.organizations.access import (
+    access_contact,
+    access_organization,
+    access_service,
+    can_manage_contacts_of,
+    can_manage_services_of,
+)
+from tawasul.organizations.forms import (
+    ContactForm,
+    OrganizationFilterForm,
+    ServiceFilterForm,
+    ServiceForm,
+)
+from tawasul.organizations.models import Organization, OrganizationKind, Service
+from tawasul.organizations.selectors import (
+    contacts_visible_to,
+    organizations_visible_to,
+    services_visible_to,
+)
+
+PAGE_SIZE = 25
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _name_field() -> str:
+    return "name_ar" if (get_language() or "ar").startswith("ar") else "name_en"
+
+
+def _require(allowed: bool, user: User, obj: Organization | Any, action: str) -> None:
+    """The shared rule (recorded denial) answered as the page's 403."""
+    try:
+        require(allowed, user, obj, action)
+    except errors.PermissionDenied as exc:
+        raise PermissionDenied(str(exc.message)) from exc
+
+
+def _add_errors(form: BaseForm, exc: ValidationError) -> None:
+    """A model validation error from a service, shown next to its field when the form has
+    it, above the form otherwise; what the user typed stays in the form."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors_ in exc.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors_)
+
+
+def _page(request: HttpRequest, qs: QuerySet[Any]) -> tuple[Page[Any], str]:
+    """The requested page and the query string that keeps the filters on other pages."""
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return page, params.urlencode()
+
+
+def _kind_order() -> Case:
+    """Organizations in the order of DESIGN.md (ministry, foundation, centers, ...)."""
+    return Case(
+        *[When(kind=kind, then=Value(i)) for i, kind in enumerate(OrganizationKind.values)],
+        output_field=IntegerField(),
+    )
+
+
+# --- Organizations -----------------------------------------------------------------
+
+
+@member_required
+def organization_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    qs = organizations_visible_to(user)
+    codes = qs.exclude(country="").order_by().values_list("country", flat=True).distinct()
+    country_choices = sorted(
+        ((str(code), str(countries.name(code))) for code in codes), key=lambda c: c[1]
+    )
+    form = OrganizationFilterForm(request.GET or None, countries=country_choices)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            qs = qs.filter(
+                Q(name_ar__icontains=data["q"])
+                | Q(name_en__icontains=data["q"])
+                | Q(code__icontains=data["q"])
+            )
+        for name in ("kind", "country", "domain"):
+            if data[name]:
+                qs = qs.filter(**{name: data[name]})
+    elif form.is_bound:
+        qs = qs.none()
+    qs = qs.order_by(_kind_order(), _name_field())
+    page, query_string = _page(request, qs)
+    return render(
+        request,
+        "organizations/organization_list.html",
+        {"form": form, "page_obj": page, "query_string": query_string},
+    )
+
+
+@member_required
+def organization_detail(request: HttpRequest, organization_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    organization = access_organization(user, organization_id)
+    name = _name_field()
+    context: dict[str, Any] = {
+        "organization": organization,
+        "contacts": contacts_visible_to(user).filter(organization=organization).order_by(name),
+        "members_of": organizations_visible_to(user)
+        .filter(parent=organization)
+        .order_by(_kind_order(), name),
+        "can_manage_contacts": can_manage_contacts_of(user, organization),
+        "can_manage_services": can_manage_services_of(user, organization),
+    }
+    if organization.kind == OrganizationKind.CENTER:
+        context["services"] = (
+            services_visible_to(user)
+            .filter(center=organization)
+            .order_by("-is_active", name)
+        )
+    return render(request, "organizations/organization_detail.html", context)
+
+
+# --- Contacts ----------------------------------------------------------------------
+
+
+@member_required
+def contact_create(request: HttpRequest, organization_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    organization = access_organization(user, organization_id)
+    _require(can_manage_contacts_of(user, organization), user, organization, "manage contacts")
+    form = ContactForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_create(actor=user, organization=organization, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The contact was added."))
+            return redirect("organizations:detail", organization.pk)
+    return render(
+        request,
+        "organizations/contact_form.html",
+        {"form": form, "organization": organization, "contact": None},
+    )
+
+
+@member_required
+def contact_edit(request: HttpRequest, contact_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    contact = access_contact(user, contact_id)
+    organization = contact.organization
+    _require(can_manage_contacts_of(user, organization), user, contact, "manage contacts")
+    heading = contact.name
+    form = ContactForm(request.POST or None, instance=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_update(actor=user, contact=contact, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The contact was saved."))
+            return redirect("organizations:detail", organization.pk)
+    return render(
+        request,
+        "organizations/contact_form.html",
+        {"form": form, "organization": organization, "contact": contact, "heading": heading},
+    )
+
+
+# --- Services ----------------------------------------------------------------------
+
+
+def _language_choices(qs: QuerySet[Service]) -> list[tuple[str, str]]:
+    codes: set[str] = set()
+    for languages in qs.order_by().values_list("languages", flat=True):
+        codes.update(languages or [])
+    return sorted(((c, language_name(c)) for c in codes), key=lambda c: c[1])
+
+
+@member_required
+def service_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    qs = services_visible_to(user)
+    name = _name_field()
+    centers = (
+        organizations_visible_to(user)
+        .filter(kind=OrganizationKind.CENTER)
+        .filter(Q(is_active=True) | Q(pk=user.organization_id))
+        .order_by(name)
+    )
+    form = ServiceFilterForm(
+        request.GET or None,
+        centers=[(str(c.pk), c.name) for c in centers],
+        languages=_language_choices(qs),
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            qs = qs.filter(
+                Q(name_ar__icontains=data["q"])
+                | Q(name_en__icontains=data["q"])
+                | Q(description_ar__icontains=data["q"])
+                | Q(description_en__icontains=data["q"])
+            )
+        if data["center"]:
+            qs = qs.filter(center_id=data["center"])
+        if data["language"]:
+            # JSON containment is not available on SQLite; a catalog is small enough to
+            # match the language lists here and filter by id.
+            ids = [
+                pk
+                for pk, languages in qs.order_by().values_list("pk", "languages")
+                if data["language"] in (languages or [])
+            ]
+            qs = qs.filter(pk__in=ids)
+    elif form.is_bound:
+        qs = qs.none()
+    qs = qs.order_by(f"center__{name}", "-is_active", name)
+    page, query_string = _page(request, qs)
+    return render(
+        request,
+        "organizations/service_list.html",
+        {"form": form, "page_obj": page, "query_string": query_string},
+    )
+
+
+@member_required
+def service_detail(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    service = access_service(user, service_id)
+    return render(
+        request,
+        "organizations/service_detail.html",
+        {"service": service, "can_manage_services": can_manage_services_of(user, service.center)},
+    )
+
+
+@member_required
+def service_create(request: HttpRequest, organization_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    center = access_organization(user, organization_id)
+    if center.kind != OrganizationKind.CENTER:
+        raise Http404()  # only centers have a service catalog
+    _require(can_manage_services_of(user, center), user, center, "manage services")
+    form = ServiceForm(request.POST or None, center=center)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service = services.service_create(actor=user, center=center, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The service was added."))
+            return redirect("organizations:service_detail", service.pk)
+    return render(
+        request,
+        "organizations/service_form.html",
+        {"form": form, "center": center, "service": None},
+    )
+
+
+@member_required
+def service_edit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    service = access_service(user, service_id)
+    center = service.center
+    _require(can_manage_services_of(user, center), user, service, "manage services")
+    heading = service.name
+    form = ServiceForm(request.POST or None, instance=service, center=center)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.service_update(actor=user, service=service, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("The service was saved."))
+            return redirect("organizations:service_detail", service.pk)
+    return render(
+        request,
+        "organizations/service_form.html",
+        {"form": form, "center": center, "service": service, "heading": heading},
+    )
