@@ -151,9 +151,8 @@ MFA_ADAPTER = "tawasul.accounts.adapters.MFAAdapter"
 MFA_FORMS = {"authenticate": "tawasul.accounts.forms.MFAAuthenticateForm"}
 
 # Lockout (django-axes): a name is locked after AXES_FAILURE_LIMIT failures from anywhere
-# (its password being guessed), an address after as many failures on any names (passwords
-# being sprayed). A successful sign-in from the address clears the address's count, so a
-# shared office address is not locked by a few typos.
+# (its password being guessed); an address after several times as many failures on any
+# names (passwords being sprayed), see tawasul/accounts/axes_handler.py.
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", "30") / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

@@ -13,7 +13,8 @@ from datetime import timedelta
 from typing import Any
 
 from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_cool_off, get_failure_limit
+from axes.helpers import get_cool_off, get_failure_limit, get_lockout_parameters
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -26,6 +27,10 @@ from tawasul.audit.services import audit_record
 LOGIN_AT_SESSION_KEY = "tawasul_login_at"
 # Request attribute naming the audit action of a sign-out done by the system itself.
 LOGOUT_ACTION_ATTR = "tawasul_logout_action"
+# An address is locked only after this many times AXES_FAILURE_LIMIT failures: a whole
+# office or embassy often signs in from one address, and a few colleagues' typos must not
+# lock everyone out, while a password spray from that address still is stopped.
+ADDRESS_FAILURE_FACTOR = 4
 
 
 def axes_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
@@ -72,6 +77,20 @@ def mark_logout(request: HttpRequest, action: str) -> None:
 
 
 class AuditingAxesHandler(AxesDatabaseHandler):
+    def get_failures(self, request: Any, credentials: dict[str, Any] | None = None) -> int:
+        """Failures counted against the limit: the worst of the lockout parameters, an
+        address's own count divided by ADDRESS_FAILURE_FACTOR."""
+        parameters = get_lockout_parameters(request, credentials)
+        worst = 0
+        for parameter, attempts in zip(
+            parameters, self.get_user_attempts(request, credentials), strict=True
+        ):
+            count = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+            if parameter == "ip_address":
+                count //= ADDRESS_FAILURE_FACTOR
+            worst = max(worst, count)
+        return worst
+
     def user_login_failed(
         self, sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any
     ) -> None:

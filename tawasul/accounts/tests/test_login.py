@@ -3,8 +3,10 @@
 import json
 
 from django.core import checks
+from django.core.cache import cache
 from django.urls import reverse
 
+from tawasul.accounts.axes_handler import ADDRESS_FAILURE_FACTOR
 from tawasul.accounts.tests.helpers import entries, sign_in, signed_in_user_id, totp_code
 from tawasul.audit.models import AuditAction, AuditEntry
 from tawasul.common.testing import PASSWORD
@@ -83,10 +85,16 @@ def test_the_name_is_counted_whatever_its_case(client, world, settings):
     assert sign_in(client, "analyst", PASSWORD, REMOTE_ADDR="10.9.9.9").status_code == 429
 
 
+def test_a_few_failures_on_a_shared_address_do_not_lock_the_office(client, world, settings):
+    for i in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, f"colleague{i}", WRONG, REMOTE_ADDR="10.0.2.1")
+    assert sign_in(client, "analyst", PASSWORD, REMOTE_ADDR="10.0.2.1").status_code == 302
+
+
 def test_an_address_spraying_names_is_locked_and_others_are_not(client, world, settings):
-    limit = settings.AXES_FAILURE_LIMIT
-    for i in range(limit):
+    for i in range(settings.AXES_FAILURE_LIMIT * ADDRESS_FAILURE_FACTOR):
         sign_in(client, f"guess{i}", WRONG, REMOTE_ADDR="10.0.2.1")
+        cache.clear()  # a spray slower than allauth's per-minute throttle
     assert sign_in(client, "analyst", PASSWORD, REMOTE_ADDR="10.0.2.1").status_code == 429
     assert sign_in(client, "analyst", PASSWORD, REMOTE_ADDR="10.0.2.2").status_code == 302
 
