@@ -117,7 +117,7 @@ class AuditingAxesHandler(AxesDatabaseHandler):
             audit_record(
                 action=AuditAction.LOCKED_OUT,
                 actor_username=name,
-                reason=f"{get_failure_limit(request, credentials)} failed sign-ins",
+                reason="too many failed sign-ins",
             )
 
     def user_logged_in(self, sender: Any, request: Any, user: Any, **kwargs: Any) -> None:

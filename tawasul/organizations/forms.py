@@ -95,11 +95,11 @@ def _set_direction(form: forms.BaseForm) -> None:
         elif name in ("email", "phone", "website", "code", "languages"):
             attrs.update(dir="ltr")
         if isinstance(field.widget, forms.Textarea):
-            attrs.setdefault("rows", 3)
+            attrs["rows"] = 3
 
 
 class ContactForm(forms.ModelForm):
-    languages = LanguagesField(label=_("languages"))
+    languages = LanguagesField(label=_("Languages"))
 
     class Meta:
         model = Contact
@@ -127,7 +127,7 @@ class ContactForm(forms.ModelForm):
 
 
 class ServiceForm(forms.ModelForm):
-    languages = LanguagesField(label=_("languages served"))
+    languages = LanguagesField(label=_("Languages served"))
 
     class Meta:
         model = Service

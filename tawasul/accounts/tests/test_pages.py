@@ -5,7 +5,8 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from tawasul.accounts.tests.helpers import reauthenticate, sign_in, totp_code
+from tawasul.accounts.tests.helpers import entries, reauthenticate, sign_in, totp_code
+from tawasul.audit.models import AuditAction
 from tawasul.common.testing import PASSWORD
 
 
@@ -66,7 +67,19 @@ def test_password_reset_from_the_emailed_link(client, world):
     link = next(w for w in message.body.split() if "/accounts/password/reset/key/" in w)
     form_page = client.get(link, follow=True)
     assert "account/password_reset_from_key.html" in _in_shell(form_page)
-    assert client.get("/accounts/password/reset/key/1-bad/").status_code == 200
+    done = client.post(form_page.request["PATH_INFO"], {
+        "password1": "a-fresh-long-passphrase-5", "password2": "a-fresh-long-passphrase-5",
+    }, follow=True)
+    assert "account/password_reset_from_key_done.html" in _in_shell(done)
+    world.analyst.refresh_from_db()
+    assert world.analyst.check_password("a-fresh-long-passphrase-5")
+    [entry] = entries(AuditAction.UPDATE, object_id=str(world.analyst.pk))
+    assert (entry.actor_id, entry.actor_username) == (None, "analyst")
+    assert entry.fields == ["password"] and entry.reason == "password reset"
+
+    bad = client.get("/accounts/password/reset/key/1-bad/")
+    assert bad.status_code == 200
+    assert bad.context["token_fail"]
 
 
 def test_pages_of_a_signed_in_user(client, world):
@@ -121,3 +134,5 @@ def test_changing_the_password_from_the_account_page(client, world):
     assert response.status_code == 302
     world.analyst.refresh_from_db()
     assert world.analyst.check_password("another-long-passphrase-3")
+    [entry] = entries(AuditAction.UPDATE, object_id=str(world.analyst.pk))
+    assert (entry.actor_id, entry.fields) == (world.analyst.pk, ["password"])

@@ -119,14 +119,14 @@ def test_no_banner_for_a_demo_user_who_set_up_totp_or_outside_demo_mode(client, 
 
 
 def test_banner_template_follows_the_status():
-    assert "Demo mode" in render_to_string(
+    assert "demo-banner" in render_to_string(
         "accounts/_demo_banner.html", {"two_factor_status": "exempt_demo"}
     )
     for status in ("enabled", "required", "not_required"):
         html = render_to_string("accounts/_demo_banner.html", {"two_factor_status": status})
         assert not html.strip(), status
     # Included without the status, the including page has decided to show it.
-    assert "Demo mode" in render_to_string("accounts/_demo_banner.html", {})
+    assert "demo-banner" in render_to_string("accounts/_demo_banner.html", {})
 
 
 def test_anonymous_status_is_not_required():
@@ -199,3 +199,20 @@ def test_an_optional_role_may_switch_totp_off_and_it_is_audited(
     assert not mfa.has_totp(world.analyst)
     [disabled] = entries(AuditAction.MFA_DISABLED)
     assert disabled.actor_id == world.analyst.pk
+
+
+def test_regenerating_recovery_codes_is_audited(
+    client, world, django_capture_on_commit_callbacks
+):
+    manager = world.protection_manager
+    sign_in(client, "protection_manager")
+    client.post(reverse("mfa_authenticate"), {"code": totp_code(manager.totp_secret)})
+    reauthenticate(client)
+    before = set(client.get(reverse("mfa_view_recovery_codes")).context["unused_codes"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("mfa_generate_recovery_codes"))
+    assert response.status_code == 302
+    after = set(client.get(reverse("mfa_view_recovery_codes")).context["unused_codes"])
+    assert after and not before & after
+    [entry] = entries(AuditAction.UPDATE, object_id=str(manager.pk))
+    assert entry.fields == ["recovery_codes"]

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms, template
 from django.contrib.messages.storage.base import Message
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
@@ -59,9 +61,11 @@ def language_name(code: str) -> str:
 
 
 @register.filter
-def language_names(codes: list[str] | None) -> str:
+def language_names(codes: list[str] | None) -> SafeString:
+    """Each name isolated in <bdi>, so that "Filipino (Tagalog)" in an Arabic line keeps its
+    brackets where they belong."""
     separator = "، " if (get_language() or "ar").startswith("ar") else ", "
-    return separator.join(language_name(c) for c in codes or [])
+    return format_html_join(separator, "<bdi>{}</bdi>", ((language_name(c),) for c in codes or []))
 
 
 @register.filter

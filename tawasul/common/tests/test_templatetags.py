@@ -87,7 +87,9 @@ def test_language_names_in_both_languages():
         assert language_name("tl") == "Filipino (Tagalog)"
         assert language_name("ne") == "Nepali"
         assert language_name("qq") == "qq"
-        assert language_names(["ar", "en"]) == "Arabic, English"
+        assert language_names(["ar", "en"]) == "<bdi>Arabic</bdi>, <bdi>English</bdi>"
+        assert language_names(["<b>"]) == "<bdi>&lt;b&gt;</bdi>"
+        assert language_names(None) == ""
     with translation.override("ar"):
-        assert language_name("ar") == "العربيّة"
+        assert language_name("ar") != "ar" and "عرب" in language_name("ar")
         assert "، " in language_names(["ar", "en"])

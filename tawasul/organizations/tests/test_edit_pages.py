@@ -204,8 +204,11 @@ def test_contact_without_any_name_keeps_the_input_and_says_why(client, world):
     assert response.status_code == 200
     page = response.content.decode()
     assert 'value="kept@example.org"' in page
-    assert "Give the name in Arabic, in English, or both." in page
-    assert "Constraint" not in page
+    errors = response.context["form"].errors.as_data()
+    assert [e.code for e in errors["name_ar"]] == ["name_required"]
+    assert [e.code for e in errors["name_en"]] == ["name_required"]
+    assert "__all__" not in errors  # not the model constraint's technical message too
+    assert "contact_has_a_name" not in page
     assert not Contact.objects.exists()
 
 
