@@ -20,7 +20,7 @@ MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=node_modules --ignore=.g
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 .PHONY: help run test test-postgres test-browser lint check-deploy check-migrations \
-	check-schema messages vendor lock clean
+	check-schema check-docs messages vendor lock clean
 
 help:
 	@echo "make run            install, migrate, load the demo data, serve http://$(ADDR) with the task worker"
@@ -29,7 +29,8 @@ help:
 	@echo "make test-browser   only the browser tests (headless Chromium at /usr/bin/chromium)"
 	@echo "make lint           ruff check and mypy"
 	@echo "make check-deploy   Django's deployment checks with production settings"
-	@echo "make check-migrations / check-schema   no missing migration; OpenAPI schema valid"
+	@echo "make check-migrations / check-schema / check-docs"
+	@echo "                    no missing migration; OpenAPI schema valid; docs name real code"
 	@echo "make vendor         refresh static/vendor/ from the npm registry"
 	@echo "make lock           regenerate requirements.lock and requirements-dev.lock with uv"
 	@echo "make clean          remove .venv, collected static files and caches (keeps var/*.sqlite3)"
@@ -64,9 +65,12 @@ test-browser: $(STAMP) messages
 	env -u DATABASE_URL $(BIN)/pytest -m browser $(PYTEST_ARGS)
 
 # --- Checks ----------------------------------------------------------------------
+# Both run even when the first fails, so that one run shows every problem.
 lint: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/mypy tawasul
+	@status=0; \
+	echo "$(BIN)/ruff check ."; $(BIN)/ruff check . || status=1; \
+	echo "$(BIN)/mypy tawasul"; $(BIN)/mypy tawasul || status=1; \
+	exit $$status
 
 # Production settings as a deployment would have them: DEBUG off, a fresh random secret.
 check-deploy: $(STAMP)
@@ -82,6 +86,10 @@ check-migrations: $(STAMP)
 
 check-schema: $(STAMP)
 	$(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
+
+# docs/where-each-rule-lives.md and docs/architecture.md name only functions and tests that exist.
+check-docs:
+	$(PYTHON) scripts/check_docs.py
 
 # --- Maintenance -----------------------------------------------------------------
 # Compiled catalogues (.mo) are built here, not committed; compilemessages skips up-to-date ones.

@@ -29,7 +29,9 @@ def demo_world(settings: Settings) -> None:
 
 
 def test_embassy_officer_logs_in_in_arabic_and_switches_to_english(
-    page: Page, live_server: LiveServer, demo_world: None,
+    page: Page,
+    live_server: LiveServer,
+    demo_world: None,
     screenshot: Callable[[Page, str], Path],
 ) -> None:
     base_url = live_server.url
@@ -59,4 +61,3 @@ def test_embassy_officer_logs_in_in_arabic_and_switches_to_english(
     # The choice sticks: the next page is English too.
     page.goto(base_url + reverse("home"))
     expect_direction(page, "en", "ltr")
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core import exceptions as django_exceptions
 from django.http import Http404
 from django.utils.functional import Promise
 
@@ -22,5 +23,6 @@ class DomainError(Exception):
         self.field = field
 
 
-class PermissionDenied(DomainError):
-    """The caller may see the object but not do this to it (answered 403)."""
+class PermissionDenied(DomainError, django_exceptions.PermissionDenied):
+    """The caller may see the object but not do this to it. Also Django's own
+    PermissionDenied, so any page that lets it through answers 403 with the 403 page."""

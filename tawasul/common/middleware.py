@@ -4,6 +4,8 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 
@@ -27,3 +29,25 @@ class RequestBodyLimitMiddleware:
                 )
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class ArabicFirstLocaleMiddleware(LocaleMiddleware):
+    """Arabic unless the person chose otherwise.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, so a case manager on
+    an English-language laptop would land in English. Tawasul is Arabic first: the
+    language is the one chosen with the switcher (its cookie), else Arabic. An unknown or
+    malformed cookie value falls back to Arabic. API clients have no switcher: there the
+    Accept-Language header decides, and Arabic when it names nothing we speak.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        if request.path.startswith("/api/"):
+            translation.activate(translation.get_language_from_request(request))
+            request.LANGUAGE_CODE = translation.get_language()
+            return
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
