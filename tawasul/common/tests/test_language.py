@@ -7,7 +7,9 @@ from django.urls import reverse
 
 
 def _html_tag(response):
-    return re.search(r"<html[^>]*>", response.content.decode()).group(0)
+    match = re.search(r"<html[^>]*>", response.content.decode())
+    assert match is not None
+    return match.group(0)
 
 
 @pytest.mark.django_db
