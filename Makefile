@@ -56,7 +56,7 @@ run: $(STAMP) messages
 test: $(STAMP) messages
 	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
 
-# Uses DATABASE_URL when it is set, else PostgreSQL at 127.0.0.1:5432, else a temporary
+# Uses DATABASE_URL when it names a PostgreSQL database, else 127.0.0.1:5432, else a temporary
 # server started from /usr/lib/postgresql/*/bin (scripts/with-postgres.sh).
 test-postgres: $(STAMP) messages
 	scripts/with-postgres.sh $(BIN)/pytest $(PYTEST_ARGS)
@@ -92,12 +92,16 @@ check-docs:
 	$(PYTHON) scripts/check_docs.py
 
 # --- Maintenance -----------------------------------------------------------------
-# Compiled catalogues (.mo) are built here, not committed; compilemessages skips up-to-date ones.
+# The .mo files are committed (locale/README.md); this recompiles any older than its .po.
 messages: $(STAMP)
-	@if find locale tawasul -name '*.po' 2>/dev/null | grep -q .; then \
+	@if ! find locale tawasul -name '*.po' 2>/dev/null | grep -q .; then \
+		echo "no translation catalogues (.po) to compile"; \
+	elif ! command -v msgfmt >/dev/null; then \
+		echo "GNU gettext (msgfmt) is not installed: using the committed .mo files"; \
+	else \
 		echo "$(MANAGE) compilemessages"; \
 		$(MANAGE) compilemessages $(MESSAGES_IGNORE) --verbosity 0; \
-	else echo "no translation catalogues (.po) to compile"; fi
+	fi
 
 vendor:
 	scripts/vendor.sh
@@ -109,7 +113,7 @@ lock: | $(BIN)/python
 	$(BIN)/pip install --disable-pip-version-check --quiet uv
 	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes $(UV_ARGS) \
 		-o requirements.lock
-	$(BIN)/uv pip compile pyproject.toml --python-version 3.11 --generate-hashes --extra dev \
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes \
 		$(UV_ARGS) -o requirements-dev.lock
 
 clean:

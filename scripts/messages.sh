@@ -17,11 +17,24 @@ LANGS=(-l ar -l en)
 IGNORE=(--ignore=.venv --ignore=var --ignore=node_modules --ignore=static/vendor --ignore=.git)
 
 if [ "${1:-}" != "--compile" ]; then
+	# makemessages stamps a new POT-Creation-Date on every run: keep the previous file when
+	# nothing else changed, so that a run with no new string leaves the tree clean.
+	before=$(mktemp -d)
+	trap 'rm -rf "$before"' EXIT
+	for po in locale/*/LC_MESSAGES/*.po; do
+		[ -e "$po" ] && mkdir -p "$before/$(dirname "$po")" && cp -p "$po" "$before/$po"
+	done
 	$PY manage.py makemessages "${LANGS[@]}" "${IGNORE[@]}" --no-obsolete
 	# JavaScript catalogue only when our own scripts call gettext (vendored ones are ignored).
 	if grep -rlE '\b(n|p|np)?gettext\(' static --include='*.js' 2>/dev/null | grep -vq '^static/vendor/'; then
 		$PY manage.py makemessages -d djangojs "${LANGS[@]}" "${IGNORE[@]}" --no-obsolete
 	fi
+	for po in locale/*/LC_MESSAGES/*.po; do
+		old="$before/$po"
+		if [ -e "$old" ] && cmp -s <(grep -v '^"POT-Creation-Date:' "$old") <(grep -v '^"POT-Creation-Date:' "$po"); then
+			cp -p "$old" "$po"
+		fi
+	done
 	if command -v msgattrib >/dev/null; then
 		for po in locale/ar/LC_MESSAGES/*.po; do
 			untranslated=$(msgattrib --untranslated --no-obsolete "$po" | grep -c '^msgid ' || true)
