@@ -146,6 +146,8 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_VERIFICATION = "none"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Tawasul"
+# One 30-second step either side, as RFC 6238 advises for clock drift between phone and server.
+MFA_TOTP_TOLERANCE = 1
 MFA_ADAPTER = "tawasul.accounts.adapters.MFAAdapter"
 # A wrong authenticator code is audited as a failed sign-in.
 MFA_FORMS = {"authenticate": "tawasul.accounts.forms.MFAAuthenticateForm"}

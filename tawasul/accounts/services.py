@@ -187,7 +187,9 @@ def user_update(
         "is_demo": is_demo,
     }
     with transaction.atomic():
-        locked = User.objects.select_for_update().select_related("organization").get(pk=user.pk)
+        locked = User.objects.select_for_update(of=("self",)).select_related("organization").get(
+            pk=user.pk
+        )
         changed: list[str] = []
         for name, value in requested.items():
             if value is None:

@@ -148,6 +148,16 @@ def test_two_factor_gate_for_creating_tokens(world, bare_consul, settings):
 # --- The command ------------------------------------------------------------------
 
 
+@pytest.fixture
+def keep_test_connection(monkeypatch):
+    """The command line closes every database connection when a command ends, which on
+    PostgreSQL would close the test's own transaction under it."""
+    from django.db import connections
+
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+
+
+@pytest.mark.usefixtures("keep_test_connection")
 def test_issue_api_token_prints_exactly_one_line_that_works(world, capsys):
     ManagementUtility(["manage.py", "issue_api_token", "consul_ph"]).execute()
     out, err = capsys.readouterr()
@@ -183,6 +193,7 @@ def test_issue_api_token_options(world):
      (["consul_ph", "--expires-days", "0"], "--expires-days"),
      (["consul_ph", "--expires-days", "99999999"], "--expires-days")],
 )
+@pytest.mark.usefixtures("keep_test_connection")
 def test_issue_api_token_fails_loudly_on_stderr(world, capsys, argv, message):
     world.viewer_ph.is_active = False
     world.viewer_ph.save(update_fields=["is_active"])
