@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "tawasul.common",
     "tawasul.accounts",
     "tawasul.organizations",
+    "tawasul.people",
     "tawasul.audit",
     "tawasul.api",
     "tawasul.jobs",

@@ -1,0 +1,1 @@
+"""Name matching (see the package docstring in __init__)."""

@@ -1,0 +1,158 @@
+"""Blocking keys: which existing persons are worth comparing with a new one.
+
+Comparing a new person with every registered person is impossible at a million persons
+within 50 ms, so each person gets a handful of short keys, and only persons that share at
+least one key with the candidate are compared. A key combines name skeletons (phonetic.py:
+script-independent, so «محمد الكواري» and "Mohamed Al-Kuwari" get the same key) with a
+birth year or date, or is an identifier or a phone number:
+
+    gfy:<given>:<family>:<year>     given and family name (unordered pair) + birth year
+    gpf:<given>:<father>:<family>   three-part Arab name, no date needed
+    gpy:<given>:<father>:<year>     given + father's name + year (family name missing)
+    gdob:<given>:<yyyymmdd>         given name + exact date (family name misspelt)
+    fdob:<family>:<yyyymmdd>        family name + exact date (given name misspelt)
+    gf:<given>:<family>             unordered pair alone: broad, see below
+    id:<type>:<value>               identifier, exact
+    ph:<last 8 digits>              phone
+
+A token's skeleton is taken from the dictionary's canonical spelling when the token is a
+known name (so known variants always share keys), and from the rules otherwise; a name with
+an ambiguous ending gets both skeletons. An estimated date of birth stores its year keys
+for every year within the tolerance (±2 by default), so that an exact or estimated date
+within the tolerance shares a key; exact-date keys (gdob, fdob) are made only for exact
+dates. Keys are designed to be redundant: one misspelt field still leaves another key.
+
+Intended database use (the registry builds this; nothing here touches the database):
+
+    CREATE TABLE people_matchkey (person_id bigint REFERENCES people_person,
+                                  key varchar(80) NOT NULL);
+    CREATE INDEX people_matchkey_key ON people_matchkey (key, person_id);
+
+The keys of a person are rewritten whenever its names, date of birth, identifiers or phone
+change (in the same service and transaction). To suggest duplicates for a candidate:
+
+    SELECT person_id, count(*) AS shared FROM people_matchkey
+     WHERE key = ANY(%(candidate_keys)s)
+       AND key NOT IN (SELECT key FROM people_matchkey_stopkey)   -- optional, see below
+     GROUP BY person_id ORDER BY shared DESC LIMIT 200;
+
+then load those ≤200 persons and rank them with records.rank_candidates (≈ 0.05–0.2 ms a
+comparison in pure Python; the quality script prints the figure). Keys are selective by
+construction (name pair + year, three names, name + date, identifiers): in a national
+registry a "given + family + year" key holds a handful of persons even for Mohammed
+Al-Kuwari. The broad `gf:` key (no date) can hold hundreds for the most common pairs; the
+registry should skip keys whose posting count exceeds a cap (a periodically refreshed
+stop-key table, or a per-key count), exactly as `find_clusters(max_block=...)` does.
+Keys can be stored hashed (e.g. an 8-byte blake2b digest in a bigint column) to halve the
+index size; their text is kept here for readability.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from tawasul.people.matching import lexicon
+from tawasul.people.matching.normalize import NameToken, tokenize
+from tawasul.people.matching.phonetic import skeletons
+from tawasul.people.matching.records import (
+    DEFAULT_CONFIG,
+    MatchConfig,
+    PersonRecord,
+    Prepared,
+    prepare,
+)
+
+MIN_SKELETON = 2
+
+
+def token_keys(token: NameToken) -> tuple[str, ...]:
+    """The skeleton keys of one name token (canonical and rule-based, deduplicated)."""
+    keys: list[str] = []
+    for canon in sorted(lexicon.canonical_names(token)):
+        latin, _ = lexicon.canonical_spelling(canon)
+        ref = tokenize(latin)
+        if ref:
+            keys.extend(skeletons(ref[0]))
+    keys.extend(skeletons(token))
+    out = tuple(dict.fromkeys(k for k in keys if len(k) >= MIN_SKELETON))
+    if out:
+        return out
+    # Very short names (Ali → "li", Isa → "sa") still need a key.
+    return tuple(dict.fromkeys(k for k in keys if k))
+
+
+def _pair(a: str, b: str) -> str:
+    return f"{a}:{b}" if a <= b else f"{b}:{a}"
+
+
+def _years(record: PersonRecord, cfg: MatchConfig) -> list[int]:
+    dob = record.date_of_birth
+    if dob is None:
+        return []
+    if record.dob_estimated:
+        tol = cfg.dob_tolerance_years
+        return list(range(dob.year - tol, dob.year + tol + 1))
+    return [dob.year]
+
+
+def prepared_keys(p: Prepared, cfg: MatchConfig = DEFAULT_CONFIG) -> set[str]:
+    record = p.record
+    keys: set[str] = set()
+    years = _years(record, cfg)
+    exact = (
+        record.date_of_birth.strftime("%Y%m%d")
+        if record.date_of_birth and not record.dob_estimated
+        else ""
+    )
+    for tokens in p.names:
+        given = token_keys(tokens[0])
+        for g in given:
+            if exact:
+                keys.add(f"gdob:{g}:{exact}")
+        if len(tokens) < 2:
+            continue
+        family = token_keys(tokens[-1])
+        # Family name written first: also read the second token as the given name.
+        orders = [(given, family)]
+        if len(tokens) >= 3:
+            orders.append((token_keys(tokens[1]), token_keys(tokens[0])))
+        for gs, fs in orders:
+            for g in gs:
+                for f in fs:
+                    pair = _pair(g, f)
+                    keys.add(f"gf:{pair}")
+                    keys.update(f"gfy:{pair}:{y}" for y in years)
+        for f in family:
+            if exact:
+                keys.add(f"fdob:{f}:{exact}")
+        if len(tokens) >= 3:
+            father = token_keys(tokens[1])
+            for g in given:
+                for q in father:
+                    keys.update(f"gpy:{g}:{q}:{y}" for y in years)
+                    for f in family:
+                        keys.add(f"gpf:{g}:{q}:{f}")
+    for kind, value in p.identifiers.items():
+        keys.add(f"id:{kind}:{value}")
+    if p.phone:
+        keys.add(f"ph:{p.phone}")
+    return keys
+
+
+def blocking_keys(record: PersonRecord, config: MatchConfig = DEFAULT_CONFIG) -> set[str]:
+    """The keys to store for a person, and to look up for a candidate (they are symmetric)."""
+    return prepared_keys(prepare(record), config)
+
+
+def is_broad(key: str) -> bool:
+    """Keys without a date or identifier part, which may hold many persons."""
+    return key.startswith("gf:")
+
+
+def keys_for_all(records: Iterable[PersonRecord]) -> dict[str, list[PersonRecord]]:
+    """An in-memory key index, for tests and small batches."""
+    index: dict[str, list[PersonRecord]] = {}
+    for record in records:
+        for key in blocking_keys(record):
+            index.setdefault(key, []).append(record)
+    return index
