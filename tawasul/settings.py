@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "tawasul.accounts",
     "tawasul.organizations",
     "tawasul.people",
+    "tawasul.cases",
     "tawasul.audit",
     "tawasul.api",
     "tawasul.jobs",

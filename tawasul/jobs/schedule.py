@@ -47,6 +47,9 @@ SCHEDULE: list[PeriodicJob] = [
         dt.timedelta(hours=1),
         "tawasul.jobs.tasks.clear_expired_sessions",
     ),
+    PeriodicJob(
+        "cases.task_reminders", dt.timedelta(hours=1), "tawasul.cases.tasks.send_task_reminders"
+    ),
 ]
 
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 
 from tawasul.people.matching import names_data
-from tawasul.people.matching.normalize import NameToken, tokenize
+from tawasul.people.matching.normalize import ARABIC, NameToken, tokenize
 
 _state = {"enabled": True}
 
@@ -60,6 +60,18 @@ def _lookup(token: NameToken) -> frozenset[str]:
 def canonical_spelling(canon: str) -> tuple[str, str]:
     """(Latin, Arabic) reference spellings of a canonical name."""
     return _index()[1][canon]
+
+
+@lru_cache(maxsize=4096)
+def spellings(canon: str, script: str) -> tuple[NameToken, ...]:
+    """Every listed spelling of a canonical name in one script, as tokens."""
+    out: list[NameToken] = []
+    for key, arabic, latin in names_data.entries():
+        if key != canon:
+            continue
+        for spelling in arabic if script == ARABIC else latin:
+            out.extend(tokenize(spelling)[:1])
+    return tuple(dict.fromkeys(out))
 
 
 def is_enabled() -> bool:

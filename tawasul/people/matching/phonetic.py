@@ -146,14 +146,20 @@ _NEAR_CONSONANTS = {
     ("'", "G"): 0.7,
 }
 _QUALITY = {"a": "a", "A": "a", "e": "e", "i": "i", "I": "i", "u": "u", "U": "u", "Y": "y", "W": "w"}
+# Latin "e" stands for any short vowel in English- and French-style spellings (Ahmed,
+# Khaled, Yousef); a, i and u are written as heard and rarely alternate within one name.
 _COMPATIBLE_QUALITIES = {
     ("e", "a"): 0.15,
     ("e", "i"): 0.15,
+    ("e", "u"): 0.4,
     ("y", "i"): 0.15,
     ("y", "e"): 0.15,
     ("y", "a"): 0.3,
     ("w", "u"): 0.15,
     ("w", "a"): 0.3,
+    ("a", "u"): 0.7,
+    ("a", "i"): 0.8,
+    ("i", "u"): 0.8,
 }
 
 ALPHABET = "bptcdDjgGqkxhfvwylmnrsSz'H" + "aeiuAIUYW"
@@ -220,8 +226,13 @@ def _indel(symbol: str, position: str, own: str, other: str) -> float:
             return 0.35
         return 0.2 if (symbol == "e" and position == "final") else 0.5
     if symbol in LONG_VOWELS:
-        # Latin "ou"/"ee"/"ei" where Arabic writes no long vowel: Mahmoud is not محمد.
-        return 0.6 if own == ARABIC else (0.7 if other == ARABIC else 0.5)
+        if own == ARABIC:
+            return 0.6
+        if other == ARABIC:
+            # A Latin long vowel where Arabic writes none: Mahmoud is not محمد. But French
+            # spellings write every short u as "ou" (Loujain, Mourad), so "ou" costs less.
+            return 0.4 if symbol == "U" else 0.6
+        return 0.5
     if symbol in SEMIVOWELS:
         return 0.5
     if symbol == "h":

@@ -68,16 +68,16 @@ def token_similarity(a: NameToken, b: NameToken) -> float:
         if ca & cb:
             return 1.0
         return min(_rule_similarity(a, b), KNOWN_DIFFERENT_CAP)
-    best = _rule_similarity(a, b)
+    if not ca and not cb:
+        return _rule_similarity(a, b)
+    # One name is known, the other is not ("Mohamd", «مرام»): compare the unknown one with
+    # the known name's listed spellings in its own script. Same-script comparison is the
+    # more reliable one, and the dictionary has said what the known name is.
     known, other = (ca, b) if ca else (cb, a)
-    for canon in sorted(known):
-        # A spelling the dictionary does not list ("Mohamd") against a listed name (محمد):
-        # compare it with the name's reference spelling in its own script too.
-        latin, arabic = lexicon.canonical_spelling(canon)
-        ref = tokenize(latin if other.script == LATIN else arabic)
-        if ref:
-            best = max(best, _rule_similarity(ref[0], other))
-    return best
+    refs = [ref for canon in sorted(known) for ref in lexicon.spellings(canon, other.script)]
+    if not refs:
+        return _rule_similarity(a, b)
+    return max(_rule_similarity(ref, other) for ref in refs)
 
 
 @dataclass(frozen=True, slots=True)
