@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "tawasul.organizations",
     "tawasul.people",
     "tawasul.cases",
+    "tawasul.referrals",
     "tawasul.audit",
     "tawasul.api",
     "tawasul.jobs",

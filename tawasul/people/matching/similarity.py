@@ -94,7 +94,10 @@ NO_MATCH = NameMatch(0.0)
 
 
 def _is_monotone(positions: tuple[int, ...]) -> bool:
-    return all(x < y for x, y in zip(positions, positions[1:]))
+    for k in range(1, len(positions)):
+        if positions[k - 1] >= positions[k]:
+            return False
+    return True
 
 
 def _assess(
@@ -152,10 +155,19 @@ def match_tokens(ta: tuple[NameToken, ...], tb: tuple[NameToken, ...]) -> NameMa
     sims = [[token_similarity(s, t) for t in long] for s in short]
     best: tuple[float, bool, int, bool] | None = None
     best_positions: tuple[int, ...] = ()
-    for positions in permutations(range(m), n):
-        assessed = _assess(short, long, sims, positions)
-        if best is None or assessed[0] > best[0]:
-            best, best_positions = assessed, positions
+    # Each token's best partner: when these are distinct, in order and cover both names,
+    # no other assignment can score higher (its average and minimum are both lower).
+    greedy = tuple(max(range(m), key=row.__getitem__) for row in sims)
+    if n == m and len(set(greedy)) == n and _is_monotone(greedy):
+        best, best_positions = _assess(short, long, sims, greedy), greedy
+    else:
+        for positions in permutations(range(m), n):
+            values = [row[p] for row, p in zip(sims, positions)]
+            if best is not None and (sum(values) / n + min(values)) / 2 <= best[0]:
+                continue  # the factors only lower a score: this one cannot win
+            assessed = _assess(short, long, sims, positions)
+            if best is None or assessed[0] > best[0]:
+                best, best_positions = assessed, positions
     assert best is not None
     score, order_differs, missing_middle, missing_other = best
     cross = False
