@@ -76,7 +76,7 @@ import statistics
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -254,7 +254,7 @@ def splink_febrl3(df: Any, true: set[tuple[str, str]]) -> list[Row]:
 
     start = time.perf_counter()
     frame = _splink_frame(df)
-    blocking_rules = [
+    blocking_rules: list[Any] = [
         block_on("soc_sec_id"),
         block_on("given_name"),
         block_on("surname"),
@@ -300,7 +300,10 @@ def splink_febrl3(df: Any, true: set[tuple[str, str]]) -> list[Row]:
     scored = [
         (float(s), _sorted_pair(str(x), str(y)))
         for s, x, y in zip(
-            scored_frame.match_probability, scored_frame.rec_id_l, scored_frame.rec_id_r
+            scored_frame.match_probability,
+            scored_frame.rec_id_l,
+            scored_frame.rec_id_r,
+            strict=True,
         )
     ]
     pairwise = {pair for s, pair in scored if s >= FEBRL_THRESHOLD}
@@ -320,7 +323,7 @@ def splink_febrl4(a: Any, b: Any, true: set[tuple[str, str]]) -> list[Row]:
 
     start = time.perf_counter()
     frames = [_splink_frame(a), _splink_frame(b)]
-    blocking_rules = [
+    blocking_rules: list[Any] = [
         block_on("given_name", "surname"),
         "l.given_name = r.surname and l.surname = r.given_name",
         block_on("date_of_birth"),
@@ -376,7 +379,7 @@ def splink_febrl4(a: Any, b: Any, true: set[tuple[str, str]]) -> list[Row]:
 
     scored = [
         (float(s), oriented(str(x), str(y)))
-        for s, x, y in zip(frame.match_probability, frame.rec_id_l, frame.rec_id_r)
+        for s, x, y in zip(frame.match_probability, frame.rec_id_l, frame.rec_id_r, strict=True)
     ]
     pairwise = {pair for s, pair in scored if s >= FEBRL_THRESHOLD}
     rows = [Row("febrl4", "splink (pairs @0.5)", *prf(pairwise, true), seconds)]
@@ -658,13 +661,41 @@ class Person:
     family: Atom
 
 
+def variant_atoms() -> list[Atom]:
+    return [
+        Atom(k, a, tuple(latin.split()), oov)
+        for k, a, latin, oov in (*NAME_ATOMS, *EXTRA_CONFUSABLE_ATOMS)
+    ]
+
+
+def population_atoms() -> list[Atom]:
+    """A larger, more varied pool for the synthetic registry: every name of the matcher's
+    dictionary (most frequent first, as listed) followed by the out-of-dictionary atoms."""
+    from tawasul.people.matching import names_data
+
+    atoms: list[Atom] = []
+    for _canon, arabic, latin, kind in names_data.entries_by_kind():
+        if kind == "family":
+            bare = [v for v in latin if not v.lower().startswith(("al-", "al "))]
+            has_article = arabic[0].startswith(("ال", "آل"))
+            atoms.append(Atom("fam" if has_article else "famx", arabic[0], tuple(bare), False))
+        elif latin[0].startswith("abd "):
+            halves = tuple(dict.fromkeys(v[4:].capitalize() for v in latin))
+            atoms.append(Atom("abd", arabic[0], halves, False))
+        elif latin[0].endswith(" uddin"):
+            halves = tuple(dict.fromkeys(v[: -len(" uddin")].capitalize() for v in latin))
+            atoms.append(Atom("din", arabic[0].removesuffix(" الدين"), halves, False))
+        else:
+            spellings = tuple(v for v in latin if " " not in v)
+            atoms.append(Atom("m" if kind == "male" else "f", arabic[0], spellings, False))
+    atoms.extend(a for a in variant_atoms() if a.oov)
+    return atoms
+
+
 class VariantMaker:
-    def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)
-        self.atoms = [
-            Atom(k, a, tuple(latin.split()), oov)
-            for k, a, latin, oov in (*NAME_ATOMS, *EXTRA_CONFUSABLE_ATOMS)
-        ]
+    def __init__(self, seed: int, atoms: list[Atom] | None = None) -> None:
+        self.rng = random.Random(seed)  # noqa: S311 (synthetic data, not security)
+        self.atoms = atoms if atoms is not None else variant_atoms()
         self.by_arabic = {a.arabic: a for a in self.atoms if a.kind in ("m", "f")}
         self.males = [a for a in self.atoms if a.kind == "m"]
         self.females = [a for a in self.atoms if a.kind == "f"]
@@ -867,8 +898,8 @@ def make_variants(seed: int = SEED) -> list[dict[str, str]]:
         add("family", a, b, False, _oov(p.family, family))
     for _ in range(40):
         son = mk.person(female=False)
-        father = Person(son.father, son.grandfather, mk.male(), son.family)
-        a, b = render_pair(son, father, "gpaf")
+        dad = Person(son.father, son.grandfather, mk.male(), son.family)
+        a, b = render_pair(son, dad, "gpaf")
         add("father_son", a, b, False, _oov(*atoms_of(son)))
     for _ in range(30):
         p, q = mk.person(), mk.person()
@@ -920,9 +951,9 @@ def _score_variants(label: str, rows: list[dict[str, str]], scores: list[float])
     truth = [r["is_same_person"] == "1" for r in rows]
 
     def at(threshold: float) -> tuple[float, float, float]:
-        tp = sum(1 for s, t in zip(scores, truth) if s >= threshold and t)
-        fp = sum(1 for s, t in zip(scores, truth) if s >= threshold and not t)
-        fn = sum(1 for s, t in zip(scores, truth) if s < threshold and t)
+        tp = sum(1 for s, t in zip(scores, truth, strict=True) if s >= threshold and t)
+        fp = sum(1 for s, t in zip(scores, truth, strict=True) if s >= threshold and not t)
+        fn = sum(1 for s, t in zip(scores, truth, strict=True) if s < threshold and t)
         p = tp / (tp + fp) if tp + fp else 0.0
         r = tp / (tp + fn) if tp + fn else 0.0
         return p, r, (2 * p * r / (p + r) if p + r else 0.0)
@@ -943,7 +974,7 @@ def variant_results(rows: list[dict[str, str]]) -> tuple[list[VariantScore], lis
             scores = [name_similarity(r["name_a"], r["name_b"]) for r in rows]
             tag = "dictionary + rules" if use_dictionary else "rules only (no dictionary)"
             results.append(_score_variants(f"all pairs, {tag}", rows, scores))
-            oov_rows = [(r, s) for r, s in zip(rows, scores) if r["oov"] == "1"]
+            oov_rows = [(r, s) for r, s in zip(rows, scores, strict=True) if r["oov"] == "1"]
             results.append(
                 _score_variants(
                     f"pairs with names not in the dictionary, {tag}",
@@ -952,7 +983,7 @@ def variant_results(rows: list[dict[str, str]]) -> tuple[list[VariantScore], lis
                 )
             )
             if use_dictionary:
-                for r, s in zip(rows, scores):
+                for r, s in zip(rows, scores, strict=True):
                     wrong = (s >= NAME_THRESHOLD) != (r["is_same_person"] == "1")
                     if wrong:
                         errors.append(
@@ -985,30 +1016,39 @@ def per_kind(rows: list[dict[str, str]]) -> list[tuple[str, int, float]]:
 
 def synthetic_registry(n: int, seed: int = SEED) -> tuple[list[PersonRecord], set[tuple[str, str]]]:
     """n person records of which about 8 % are planted duplicates of another record."""
-    mk = VariantMaker(seed)
+    mk = VariantMaker(seed, population_atoms())
     rng = mk.rng
     # Frequent names first, with Zipf-like weights, as in a real population.
     weights_m = [1 / (i + 1) for i in range(len(mk.males))]
     weights_f = [1 / (i + 1) for i in range(len(mk.females))]
     weights_fam = [1 / (i + 1) ** 0.8 for i in range(len(mk.families))]
+    weights_abd = [1 / (i + 1) for i in range(len(mk.abd))]
     nationalities = ["QA"] * 5 + ["IN", "PK", "EG", "BD", "NP", "PH", "SD", "SY", "JO"]
 
     def new_person(i: int) -> tuple[PersonRecord, Person]:
         female = rng.random() < 0.45
 
         def male() -> Atom:
-            return mk.male() if rng.random() < 0.25 else rng.choices(mk.males, weights_m)[0]
+            roll = rng.random()
+            if roll < 0.12:
+                return rng.choices(mk.abd, weights_abd)[0]
+            if roll < 0.15:
+                return rng.choice(mk.din)
+            return rng.choices(mk.males, weights_m)[0]
 
         given = rng.choices(mk.females, weights_f)[0] if female else male()
         p = Person(given, male(), male(), rng.choices(mk.families, weights_fam)[0])
         estimated = rng.random() < 0.15
         year = rng.randint(1940, 2024)
-        dob = datetime.date(year, 1, 1) if estimated else datetime.date(
-            year, rng.randint(1, 12), rng.randint(1, 28)
+        dob = (
+            datetime.date(year, 1, 1)
+            if estimated
+            else datetime.date(year, rng.randint(1, 12), rng.randint(1, 28))
         )
         ids: dict[str, str] = {}
         if rng.random() < 0.6:
-            ids["qid"] = str(rng.randint(2, 3)) + f"{year % 100:02d}" + f"{rng.randrange(10**8):08d}"
+            serial = f"{rng.randrange(10**8):08d}"
+            ids["qid"] = f"{rng.randint(2, 3)}{year % 100:02d}{serial}"
         if rng.random() < 0.3:
             ids["passport:" + rng.choice(nationalities)] = f"P{rng.randrange(10**7):07d}"
         record = PersonRecord(
@@ -1020,7 +1060,11 @@ def synthetic_registry(n: int, seed: int = SEED) -> tuple[list[PersonRecord], se
             sex="F" if female else "M",
             nationality=rng.choice(nationalities),
             identifiers=ids,
-            phone=f"+974{rng.randrange(3, 8)}{rng.randrange(10**7):07d}" if rng.random() < 0.7 else None,
+            phone=(
+                f"+974{rng.randrange(3, 8)}{rng.randrange(10**7):07d}"
+                if rng.random() < 0.7
+                else None
+            ),
         )
         return record, p
 
@@ -1091,7 +1135,7 @@ def synthetic_figures(n: int) -> list[str]:
         for key in prepared_keys(pr):
             index.setdefault(key, []).append(i)
     cap = 500
-    rng = random.Random(SEED + 1)
+    rng = random.Random(SEED + 1)  # noqa: S311
     sample = rng.sample(range(len(records)), 300)
     fetched: list[int] = []
     timings: list[float] = []
@@ -1199,9 +1243,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{v.label:<62} {v.pairs:>5} {v.precision:>9.4f} {v.recall:>7.4f} {v.f1:>7.4f}  "
             f"{v.best_f1:.4f} @{v.best_threshold:.2f}"
         )
-    print("accuracy by kind (dictionary + rules): " + ", ".join(
-        f"{kind} {acc:.2f} (n={n})" for kind, n, acc in per_kind(variants)
-    ))
+    print(
+        "accuracy by kind (dictionary + rules): "
+        + ", ".join(f"{kind} {acc:.2f} (n={n})" for kind, n, acc in per_kind(variants))
+    )
     if args.errors:
         print("misclassified (kind, score, label, a | b):")
         print("\n".join(errors))
@@ -1219,11 +1264,15 @@ def main(argv: list[str] | None = None) -> int:
     by = {(r.dataset, r.system): r for r in rows}
     for dataset, ours in (("febrl3", "tawasul (clusters)"), ("febrl4", "tawasul (links)")):
         o = by[(dataset, ours)]
-        timed = [r for r in rows if r.dataset == dataset and r.system.startswith("splink")
-                 and r.seconds is not None]
+        timed = [
+            r
+            for r in rows
+            if r.dataset == dataset and r.system.startswith("splink") and r.seconds is not None
+        ]
         splink_time = min((r.seconds for r in timed if r.seconds), default=None)
         vs = f", splink {splink_time:.2f} s" if splink_time else ""
-        summary.append((f"{dataset} F1 (target >= 0.99)", f"{o.f1:.4f}; time {o.seconds:.2f} s{vs}"))
+        figures = f"{o.f1:.4f}; time {o.seconds:.2f} s{vs}"
+        summary.append((f"{dataset} F1 (target >= 0.99)", figures))
     summary.append(("name variants F1 (dictionary + rules)", f"{results[0].f1:.4f}"))
     summary.append(("name variants F1 (rules only)", f"{results[2].f1:.4f}"))
     summary.append(("names not in dictionary F1", f"{results[1].f1:.4f}"))

@@ -207,6 +207,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Case documents: largest upload accepted (tawasul/cases/documents.py).
+DOCUMENT_MAX_BYTES = envint("DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024))
 
 # --- Request limits ----------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("MAX_BODY_BYTES", str(2 * 1024 * 1024))
@@ -244,6 +246,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets whose field names (status, kind) other choice sets also use.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "tawasul.cases.models.CaseStatus",
+        "CaseEventKindEnum": "tawasul.cases.models.CaseEventKind",
+        "OrganizationKindEnum": "tawasul.organizations.models.OrganizationKind",
+    },
 }
 
 # --- Background tasks --------------------------------------------------------

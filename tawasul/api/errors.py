@@ -107,10 +107,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
     if isinstance(exc, Http404):  # includes OutOfScope: existence must not leak
         code, message, status_code = "not_found", messages["not_found"], 404
+    elif isinstance(exc, DomainPermissionDenied):  # before its base class, Django's
+        code, message, status_code = exc.code, force_str(exc.message), 403
     elif isinstance(exc, DjangoPermissionDenied):
         code, message, status_code = "permission_denied", messages["permission_denied"], 403
-    elif isinstance(exc, DomainPermissionDenied):
-        code, message, status_code = exc.code, force_str(exc.message), 403
     elif isinstance(exc, DomainError):
         code, message, status_code = exc.code, force_str(exc.message), 400
         if exc.field:

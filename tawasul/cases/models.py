@@ -336,3 +336,34 @@ class Notification(BaseModel):
             return str(template) % self.params
         except (KeyError, TypeError, ValueError):
             return str(self.get_kind_display())
+
+
+class CaseDocument(BaseModel):
+    """A file on a case's timeline. The bytes live under MEDIA_ROOT/documents, which no URL
+    serves, under a random name: only tawasul.cases.document_views hands them out, after
+    the case's access check, and audits every download."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="documents", verbose_name=_("case")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    original_filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # Relative to MEDIA_ROOT; never derived from what the user called the file.
+    stored_path = models.CharField(_("stored path"), max_length=255, unique=True,
+                                   editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["case", "-created_at"], name="case_document_time")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tawasul.accounts.roles import Role
 from tawasul.audit.selectors import can_review_audit
+from tawasul.cases.selectors import center_member
 from tawasul.common.access import as_member
 
 DEMO_BANNER_TEMPLATES = ("accounts/_demo_banner.html", "includes/demo_banner.html")
@@ -61,6 +62,14 @@ def _mark_active(items: list[NavItem], path: str) -> list[NavItem]:
 def _navigation(user: Any) -> list[NavItem]:
     candidates: list[tuple[str | Promise, str]] = [
         (_("Home"), _url("home")),
+    ]
+    if center_member(user) is not None:
+        candidates += [
+            (_("Cases"), _url("cases:list")),
+            (_("Register a person"), _url("people:register")),
+            (_("My tasks"), _url("cases:my_tasks")),
+        ]
+    candidates += [
         (_("Organizations"), _url("organizations:list")),
         (_("Services"), _url("organizations:services")),
         (_("Users") if user.role == Role.ADMIN else _("My colleagues"), _url("accounts:users")),

@@ -21,6 +21,8 @@ from tawasul.accounts.roles import Role
 from tawasul.accounts.selectors import users_visible_to
 from tawasul.audit.models import AuditAction, AuditEntry
 from tawasul.audit.selectors import audit_entries_visible_to, can_review_audit
+from tawasul.cases.models import CaseStatus
+from tawasul.cases.selectors import cases_visible_to, tasks_visible_to
 from tawasul.organizations.access import can_manage_contacts_of, can_manage_services_of
 from tawasul.organizations.models import (
     PARTNER_KINDS,
@@ -185,8 +187,28 @@ def center_overview(user: User) -> dict[str, Any]:
             users_visible_to(user).filter(is_active=True).order_by("role", "username")
         ),
         can_manage_services=can_manage_services_of(user, center),
+        **my_case_work(user),
     )
     return context
+
+
+MY_WORK_ROWS = 5
+
+
+def my_case_work(user: User) -> dict[str, Any]:
+    """The open cases the user manages and the open tasks assigned to them, soonest due
+    first: what a center worker picks up in the morning."""
+    return {
+        "my_cases": list(
+            cases_visible_to(user).filter(assigned_manager=user)
+            .exclude(status=CaseStatus.CLOSED).order_by("-opened_at")[:MY_WORK_ROWS]
+        ),
+        "my_tasks": list(
+            tasks_visible_to(user).filter(assigned_to=user, done_at__isnull=True)
+            .order_by("due_at")[:MY_WORK_ROWS]
+        ),
+        "now": timezone.now(),
+    }
 
 
 @dataclass(frozen=True)

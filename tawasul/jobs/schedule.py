@@ -50,6 +50,14 @@ SCHEDULE: list[PeriodicJob] = [
     PeriodicJob(
         "cases.task_reminders", dt.timedelta(hours=1), "tawasul.cases.tasks.send_task_reminders"
     ),
+    PeriodicJob(
+        "referrals.flag_overdue", dt.timedelta(minutes=15),
+        "tawasul.referrals.tasks.flag_overdue_referrals",
+    ),
+    PeriodicJob(
+        "referrals.reminders", dt.timedelta(minutes=15),
+        "tawasul.referrals.tasks.send_referral_reminders",
+    ),
 ]
 
 

@@ -15,41 +15,45 @@ birth year or date, or is an identifier or a phone number:
     id:<type>:<value>               identifier, exact
     ph:<last 8 digits>              phone
 
-A token's skeleton is taken from the dictionary's canonical spelling when the token is a
-known name (so known variants always share keys), and from the rules otherwise; a name with
-an ambiguous ending gets both skeletons. An estimated date of birth stores its year keys
-for every year within the tolerance (±2 by default), so that an exact or estimated date
-within the tolerance shares a key; exact-date keys (gdob, fdob) are made only for exact
-dates. Keys are designed to be redundant: one misspelt field still leaves another key.
+A name whose first token has the article and whose last has not ("Al-Kuwari Mohammed
+Ahmed") is also read family-first. A token's skeleton is taken from the dictionary's
+canonical spelling when the token is a known name (so known variants always share keys),
+and from the rules otherwise; a name with an ambiguous ending gets both skeletons. An
+estimated date of birth stores its year keys for every year within the tolerance (±2 by
+default), so that an exact or estimated date within the tolerance shares a key;
+exact-date keys (gdob, fdob) are made only for exact dates. Keys are designed to be
+redundant: one misspelt field still leaves another key.
 
-Intended database use (the registry builds this; nothing here touches the database):
+Intended database use (the registry's PersonMatchKey model; nothing here touches the
+database): one row per (person, key), the key's kind (the text before the first colon)
+beside it, and an index on (key, person):
 
-    CREATE TABLE people_matchkey (person_id bigint REFERENCES people_person,
-                                  key varchar(80) NOT NULL);
-    CREATE INDEX people_matchkey_key ON people_matchkey (key, person_id);
+    CREATE TABLE people_personmatchkey (person_id bigint, key varchar(120), kind varchar(30));
+    CREATE INDEX person_match_key ON people_personmatchkey (key, person_id);
 
 The keys of a person are rewritten whenever its names, date of birth, identifiers or phone
 change (in the same service and transaction). To suggest duplicates for a candidate:
 
-    SELECT person_id, count(*) AS shared FROM people_matchkey
-     WHERE key = ANY(%(candidate_keys)s)
-       AND key NOT IN (SELECT key FROM people_matchkey_stopkey)   -- optional, see below
+    SELECT person_id, count(*) AS shared FROM people_personmatchkey
+     WHERE key IN (<the candidate's keys>)
      GROUP BY person_id ORDER BY shared DESC LIMIT 200;
 
-then load those ≤200 persons and rank them with records.rank_candidates (≈ 0.05–0.2 ms a
-comparison in pure Python; the quality script prints the figure). Keys are selective by
-construction (name pair + year, three names, name + date, identifiers): in a national
-registry a "given + family + year" key holds a handful of persons even for Mohammed
-Al-Kuwari. The broad `gf:` key (no date) can hold hundreds for the most common pairs; the
-registry should skip keys whose posting count exceeds a cap (a periodically refreshed
-stop-key table, or a per-key count), exactly as `find_clusters(max_block=...)` does.
-Keys can be stored hashed (e.g. an 8-byte blake2b digest in a bigint column) to halve the
-index size; their text is kept here for readability.
+then load those ≤200 persons and rank them with records.compare_prepared (tens of µs to
+a fraction of a ms per comparison in pure Python; the quality script prints the figure).
+Keys are selective by construction (name pair + year, three names, name + date,
+identifiers): in a national registry a "given + family + year" key holds a handful of
+persons even for Mohammed Al-Kuwari. The broad `gf:` key (no date; `is_broad`) can hold
+thousands for the most common pairs, and counting its rows costs time at a million
+persons: the lookup should leave out broad keys whose posting count exceeds a cap (a
+periodically refreshed table of key counts, or a per-key count kept on write), exactly as
+`find_clusters(max_broad_block=...)` does. Keys can also be stored hashed (an 8-byte
+blake2b digest in a bigint column) to halve the index; their text is kept for readability.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from tawasul.people.matching import lexicon
 from tawasul.people.matching.normalize import NameToken, tokenize
@@ -65,6 +69,7 @@ from tawasul.people.matching.records import (
 MIN_SKELETON = 2
 
 
+@lru_cache(maxsize=200_000)
 def token_keys(token: NameToken) -> tuple[str, ...]:
     """The skeleton keys of one name token (canonical and rule-based, deduplicated)."""
     keys: list[str] = []
@@ -79,6 +84,9 @@ def token_keys(token: NameToken) -> tuple[str, ...]:
         return out
     # Very short names (Ali → "li", Isa → "sa") still need a key.
     return tuple(dict.fromkeys(k for k in keys if k))
+
+
+lexicon.register_dependent_cache(token_keys.cache_clear)
 
 
 def _pair(a: str, b: str) -> str:
@@ -112,10 +120,10 @@ def prepared_keys(p: Prepared, cfg: MatchConfig = DEFAULT_CONFIG) -> set[str]:
         if len(tokens) < 2:
             continue
         family = token_keys(tokens[-1])
-        # Family name written first: also read the second token as the given name.
         orders = [(given, family)]
-        if len(tokens) >= 3:
-            orders.append((token_keys(tokens[1]), token_keys(tokens[0])))
+        if len(tokens) >= 3 and tokens[0].article and not tokens[-1].article:
+            # "Al-Kuwari Mohammed Ahmed": the family name (it has the article) came first.
+            orders.append((token_keys(tokens[1]), given))
         for gs, fs in orders:
             for g in gs:
                 for f in fs:

@@ -2,10 +2,11 @@
 
 `find_clusters` groups the records of one registry into clusters of probable duplicates:
 records that share a blocking key are compared (keys whose block exceeds `max_block`
-records are skipped, like stop words; the other, more selective keys of the same records
-still bring true duplicates together), pairs scoring at least `threshold` are joined, and
-the connected components with two or more records are returned. A pair whose records are
-already in one component is not compared again: it could not change the components.
+records, or `max_broad_block` for the name-only `gf:` keys, are skipped like stop words;
+the other, more selective keys of the same records still bring true duplicates together),
+pairs scoring at least `threshold` are joined, and the connected components with two or
+more records are returned. A pair whose records are already in one component is not
+compared again: it could not change the components.
 
 `find_links` links two registries that are each free of duplicates (a ministry export
 against the registry, or Febrl4's A and B): only pairs across the two sides are compared,
@@ -18,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
-from tawasul.people.matching.blocking import prepared_keys
+from tawasul.people.matching.blocking import is_broad, prepared_keys
 from tawasul.people.matching.records import (
     DEFAULT_CONFIG,
     MatchConfig,
@@ -78,6 +79,7 @@ def candidate_pairs(
     *,
     config: MatchConfig = DEFAULT_CONFIG,
     max_block: int = 500,
+    max_broad_block: int = 100,
     extra_keys: ExtraKeys | None = None,
     stats: BatchStats | None = None,
     side: Sequence[int] | None = None,
@@ -86,10 +88,10 @@ def candidate_pairs(
     index = _index(prepared, config, extra_keys)
     pairs: set[tuple[int, int]] = set()
     skipped = 0
-    for members in index.values():
+    for key, members in index.items():
         if len(members) < 2:
             continue
-        if len(members) > max_block:
+        if len(members) > (max_broad_block if is_broad(key) else max_block):
             skipped += 1
             continue
         for a in range(len(members)):

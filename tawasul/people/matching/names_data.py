@@ -1,7 +1,8 @@
 """Common given and family names of the Gulf, the wider Arab world and South Asia.
 
 One line per name: Arabic spellings separated by "/", a colon, then Latin spellings
-separated by commas; the first Latin spelling is the canonical key. The same Latin spelling
+separated by commas (a line starting with "+" continues the Latin spellings of the line
+above); the first Latin spelling is the canonical key. The same Latin spelling
 may appear under two names (Rashid is both راشد and رشيد; Amina both آمنة and أمينة): the
 lexicon then keeps both readings. Orthographic variants that normalization already folds
 (أ/إ/ا, ة/ه, ى/ي, tashkeel, "Abdul X" / "Abdulx" / "Abd al-X", "Al-X" / "Alx") need not be
@@ -17,7 +18,8 @@ DIN_NAMES lists the first half of «... الدين» names; the lexicon builds e
 from __future__ import annotations
 
 GIVEN_MALE = """
-محمد: Mohammed, Muhammad, Mohamed, Mohammad, Mohamad, Muhammed, Muhamad, Mohamud, Mohd, Muhd, Md, Mehmet, Mohammod, Mouhamed, Mhammed
+محمد: Mohammed, Muhammad, Mohamed, Mohammad, Mohamad, Muhammed, Muhamad, Mohamud, Mohd
++ Muhd, Md, Mehmet, Mohammod, Mouhamed, Mhammed
 أحمد: Ahmed, Ahmad, Ahmet, Ahamed, Ahmmed
 محمود: Mahmoud, Mahmood, Mahmud, Mehmood, Mahmod, Mahmut
 مصطفى/مصطفي: Mustafa, Mostafa, Moustafa, Mustapha, Mostapha, Mustafah
@@ -458,6 +460,9 @@ DIN_NAMES = """
 def _rows(block: str) -> list[tuple[list[str], list[str]]]:
     rows: list[tuple[list[str], list[str]]] = []
     for line in block.strip().splitlines():
+        if line.startswith("+"):
+            rows[-1][1].extend(v.strip() for v in line[1:].split(",") if v.strip())
+            continue
         arabic, _, latin = line.partition(":")
         rows.append(
             (
@@ -470,14 +475,19 @@ def _rows(block: str) -> list[tuple[list[str], list[str]]]:
 
 def entries() -> list[tuple[str, list[str], list[str]]]:
     """(canonical key, Arabic spellings, Latin spellings) for every name, compounds included."""
-    out: list[tuple[str, list[str], list[str]]] = []
-    for block in (GIVEN_MALE, GIVEN_FEMALE, FAMILY):
+    return [(canon, arabic, latin) for canon, arabic, latin, _ in entries_by_kind()]
+
+
+def entries_by_kind() -> list[tuple[str, list[str], list[str], str]]:
+    """The entries with their kind: "male", "female" or "family"."""
+    out: list[tuple[str, list[str], list[str], str]] = []
+    for block, kind in ((GIVEN_MALE, "male"), (GIVEN_FEMALE, "female"), (FAMILY, "family")):
         for arabic, latin in _rows(block):
-            out.append((latin[0].lower(), arabic, latin))
+            out.append((latin[0].lower(), arabic, latin, kind))
     for arabic, latin in _rows(ABD_NAMES):
         canon = "abd" + latin[0]
-        out.append((canon, ["عبد" + a for a in arabic], ["abd " + v for v in latin]))
+        out.append((canon, ["عبد" + a for a in arabic], ["abd " + v for v in latin], "male"))
     for arabic, latin in _rows(DIN_NAMES):
         canon = latin[0] + "uddin"
-        out.append((canon, [a + " الدين" for a in arabic], [v + " uddin" for v in latin]))
+        out.append((canon, [a + " الدين" for a in arabic], [v + " uddin" for v in latin], "male"))
     return out

@@ -107,11 +107,15 @@ _LAT_SUN_ARTICLES = {
     "et": "t",
     "ez": "z",
 }
-_LAT_ABD = frozenset({"abd", "abdul", "abdel", "abdal", "abdil", "abdol", "abdur", "abdus", "abdar"})
+_LAT_ABD = frozenset(
+    {"abd", "abdul", "abdel", "abdal", "abdil", "abdol", "abdur", "abdus", "abdar"}
+)
 # "Abdo", "Abdou", "Abdu", "Abdi" are also names on their own: joined only before a divine name.
 _LAT_ABD_WEAK = frozenset({"abdo", "abdou", "abdu", "abdi", "abdoul", "abde", "abda"})
 _LAT_ABU = frozenset({"abu", "abou", "abo", "bou", "bu"})
-_LAT_DIN = frozenset({"din", "deen", "dine", "dean", "eddin", "eddine", "uddin", "udin", "addin", "iddin"})
+_LAT_DIN = frozenset(
+    {"din", "deen", "dine", "dean", "eddin", "eddine", "uddin", "udin", "addin", "iddin"}
+)
 _LAT_ALLAH = frozenset({"allah", "ullah", "ulla", "alla", "ollah", "lah", "llah"})
 # Connector spellings between "abd" and the divine name in glued forms (Abdulaziz,
 # Abdelrahman, Abdurrahman, Abdirahman), longest first.
@@ -141,18 +145,17 @@ _ABD_LINKS = (
     "",
 )
 # The second half of «عبد ...» names (the divine names and a few others), Latin spellings.
-DIVINE_NAMES = frozenset(
-    """
-    rahman rehman rahmane rahim raheem rahime aziz azeez karim kareem kerim latif lateef latif
-    majid majeed majed hamid hameed hamed qadir kader qader kadir gadir nasser naser nasir
-    salam salaam hadi hady wahab wahhab wahhaab razzaq razak razaq razzak rezak ghafur ghafour
+_DIVINE_TEXT = """
+    rahman rehman rahmane rahim raheem rahime aziz azeez karim kareem kerim latif lateef majid
+    majeed majed hamid hameed hamed qadir kader qader kadir gadir nasser naser nasir salam
+    salaam hadi hady wahab wahhab wahhaab razzaq razak razaq razzak rezak ghafur ghafour
     ghaffar ghafar basit baset halim haleem muhsin mohsen mohsin ilah illah elah lah llah la
     jabbar jabar sattar satar azim azeem adheem munim moneim monem mounaim fattah fatah hakim
     hakeem khaliq khalek khaleq malik malek wahid waheed ahad samad samed jalil jaleel jawad
     kabir kabeer rauf raouf wadud wadood mannan nabi nabbi rasul rasoul hussein husain hussain
     hafiz hafeez hafez qayyum qayum baqi baki muttalib mutalib mughni ghani ghanee bari
-    """.split()
-)
+"""
+DIVINE_NAMES = frozenset(_DIVINE_TEXT.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,12 +199,14 @@ def has_arabic(value: str) -> bool:
     return bool(_ARABIC_LETTER.search(value))
 
 
+@lru_cache(maxsize=100_000)
 def _normalize_arabic_word(word: str) -> str:
     word = araby.strip_tatweel(araby.strip_tashkeel(word))
     word = _ARABIC_MARKS.sub("", word).translate(_ARABIC_FOLD)
     return _ARABIC_KEEP.sub("", word)
 
 
+@lru_cache(maxsize=100_000)
 def _normalize_latin_word(word: str) -> str:
     word = _APOSTROPHES.sub("'", word)
     word = anyascii(word).lower()
@@ -263,6 +268,7 @@ def _arabic_tokens(words: list[str]) -> list[NameToken]:
     return tokens
 
 
+@lru_cache(maxsize=100_000)
 def _arabic_word_token(word: str, article: bool) -> NameToken:
     for prefix in (_AR_ABD, _AR_ABU):
         if word.startswith(prefix) and len(word) - len(prefix) >= 2:
@@ -277,7 +283,7 @@ def _arabic_word_token(word: str, article: bool) -> NameToken:
 
 
 def _split_glued_abd(word: str) -> tuple[str, str] | None:
-    """"abdulrahman" → ("abd", "rahman"); None when the word is not an abd- compound."""
+    """ "abdulrahman" → ("abd", "rahman"); None when the word is not an abd- compound."""
     if not word.startswith("abd") or len(word) < 6:
         return None
     rest = word[3:].lstrip("'")
@@ -338,13 +344,13 @@ def _latin_tokens(words: list[str]) -> list[NameToken]:
             continue
         if has_next and (word in _LAT_ABD or word in _LAT_ABU or word in _LAT_ABD_WEAK):
             j = i + 1
-            if words[j] in _LAT_ARTICLES or (
+            article_next = words[j] in _LAT_ARTICLES or (
                 words[j] in _LAT_SUN_ARTICLES
                 and j + 1 < n
                 and words[j + 1].startswith(_LAT_SUN_ARTICLES[words[j]])
-            ):
-                if j + 1 < n:
-                    j += 1
+            )
+            if article_next and j + 1 < n:
+                j += 1
             rest = words[j]
             if word in _LAT_ABD_WEAK and rest not in DIVINE_NAMES and j == i + 1:
                 tokens.append(_latin_word_token(word, pending_article))
@@ -363,6 +369,7 @@ def _latin_tokens(words: list[str]) -> list[NameToken]:
     return tokens
 
 
+@lru_cache(maxsize=100_000)
 def _latin_word_token(word: str, article: bool) -> NameToken:
     glued = _split_glued_abd(word)
     if glued is not None:
@@ -390,7 +397,17 @@ def tokenize(name: str) -> tuple[NameToken, ...]:
         run.append(word)
     if run:
         tokens.extend(_arabic_tokens(run) if run_script == ARABIC else _latin_tokens(run))
-    return tuple(t for t in tokens if t.key)
+    return tuple(_intern(t) for t in tokens if t.key)
+
+
+_INTERNED: dict[NameToken, NameToken] = {}
+
+
+def _intern(token: NameToken) -> NameToken:
+    """One object per distinct token, so that cache lookups hit on identity."""
+    if len(_INTERNED) > 500_000:
+        _INTERNED.clear()
+    return _INTERNED.setdefault(token, token)
 
 
 def normalize_name(name: str) -> str:

@@ -111,6 +111,7 @@ _LAT_VOWEL_LETTERS = frozenset("aeiou")
 SPLITS = {"c": ("t", "h"), "D": ("d", "h"), "S": ("s", "h"), "x": ("k", "h"), "G": ("g", "h")}
 SPLIT_COST = 0.1
 PREFILTER = 0.5
+FLOOR = 0.3
 TRANSPOSE_COST = 0.6
 
 _NEAR_CONSONANTS = {
@@ -145,7 +146,17 @@ _NEAR_CONSONANTS = {
     ("'", "w"): 0.5,
     ("'", "G"): 0.7,
 }
-_QUALITY = {"a": "a", "A": "a", "e": "e", "i": "i", "I": "i", "u": "u", "U": "u", "Y": "y", "W": "w"}
+_QUALITY = {
+    "a": "a",
+    "A": "a",
+    "e": "e",
+    "i": "i",
+    "I": "i",
+    "u": "u",
+    "U": "u",
+    "Y": "y",
+    "W": "w",
+}
 # Latin "e" stands for any short vowel in English- and French-style spellings (Ahmed,
 # Khaled, Yousef); a, i and u are written as heard and rarely alternate within one name.
 _COMPATIBLE_QUALITIES = {
@@ -395,13 +406,18 @@ def phonetic(token: NameToken) -> Phonetic:
         symbols="".join(symbols),
         positions=tuple(positions),
         weight=sum(_weight(s) for s in symbols),
-        indel_vs_arabic=tuple(_indel(s, p, own, ARABIC) for s, p in zip(symbols, positions)),
-        indel_vs_latin=tuple(_indel(s, p, own, LATIN) for s, p in zip(symbols, positions)),
+        indel_vs_arabic=tuple(
+            _indel(s, p, own, ARABIC) for s, p in zip(symbols, positions, strict=True)
+        ),
+        indel_vs_latin=tuple(
+            _indel(s, p, own, LATIN) for s, p in zip(symbols, positions, strict=True)
+        ),
         skeleton=skeletons(token)[0],
     )
 
 
-def _distance(a: Phonetic, b: Phonetic) -> float:
+def _distance(a: Phonetic, b: Phonetic, cutoff: float) -> float:
+    """Weighted edit distance; stops early once it must exceed `cutoff` (returns cutoff)."""
     x, y = a.symbols, b.symbols
     xi = a.indel_vs_arabic if b.script == ARABIC else a.indel_vs_latin
     yi = b.indel_vs_arabic if a.script == ARABIC else b.indel_vs_latin
@@ -442,8 +458,10 @@ def _distance(a: Phonetic, b: Phonetic) -> float:
                     if cost < best:
                         best = cost
             cur[j] = best
+        if min(cur) > cutoff:
+            return cutoff
         prev2, prev = prev, cur
-    return prev[m]
+    return min(prev[m], cutoff)
 
 
 @lru_cache(maxsize=500_000)
@@ -459,7 +477,8 @@ def phonetic_similarity(a: NameToken, b: NameToken) -> float:
         # similar either; a plain Indel similarity of the symbols is enough (and 50× faster).
         return 0.9 * Indel.normalized_similarity(pa.symbols, pb.symbols)
     norm = max(pa.weight, pb.weight)
-    return max(0.0, 1.0 - _distance(pa, pb) / norm)
+    # Below FLOOR the exact value does not matter (such names are different either way).
+    return 1.0 - _distance(pa, pb, (1.0 - FLOOR) * norm) / norm
 
 
 _SKELETON_CLASS = {

@@ -28,11 +28,12 @@ import math
 import re
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from rapidfuzz.distance import DamerauLevenshtein, Indel
 
 from tawasul.people.matching.normalize import NameToken, normalize_digits, tokenize
-from tawasul.people.matching.similarity import NO_MATCH, NameMatch, match_tokens
+from tawasul.people.matching.similarity import MAX_TOKENS, NO_MATCH, NameMatch, match_tokens
 
 
 @dataclass(slots=True)
@@ -108,6 +109,9 @@ class MatchConfig:
         (0.97, 7.0),
         (1.0, 7.5),
     )
+    # Each matching name part beyond two (father's, grandfather's name): an independent
+    # coincidence less likely than the first two.
+    extra_name_part: float = 2.0
     same_birth_date: float = 6.0
     similar_birth_date: float = 2.5
     same_birth_year: float = 1.0
@@ -196,30 +200,32 @@ def prepare(record: PersonRecord) -> Prepared:
         phone=normalize_phone(record.phone),
         sex=(record.sex or "").strip().upper()[:1],
         nationality=(record.nationality or "").strip().upper(),
-        attributes={
-            k: v.strip().lower() for k, v in record.attributes.items() if v and v.strip()
-        },
+        attributes={k: v.strip().lower() for k, v in record.attributes.items() if v and v.strip()},
     )
 
 
 def _interpolate(points: tuple[tuple[float, float], ...], x: float) -> float:
     if x <= points[0][0]:
         return points[0][1]
-    for (x0, y0), (x1, y1) in zip(points, points[1:]):
+    for (x0, y0), (x1, y1) in pairwise(points):
         if x <= x1:
             return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
     return points[-1][1]
 
 
 def best_name_match(a: Prepared, b: Prepared) -> NameMatch:
+    """The best match over every pair of the two records' names, same-script pairs first."""
+    pairs = [(ta, tb) for ta in a.names for tb in b.names]
+    pairs.sort(key=lambda pair: pair[0][0].script != pair[1][0].script)
     best = NO_MATCH
-    for ta in a.names:
-        for tb in b.names:
-            m = match_tokens(ta, tb)
-            if m.score > best.score or (
-                m.score == best.score and best.cross_script and not m.cross_script
-            ):
-                best = m
+    for ta, tb in pairs:
+        m = match_tokens(ta, tb)
+        if m.score > best.score or (
+            m.score == best.score and best.cross_script and not m.cross_script
+        ):
+            best = m
+        if best.score >= 1.0 and best.matched_parts >= min(len(ta), len(tb)):
+            break  # nothing can beat a perfect match of every part
     return best
 
 
@@ -248,9 +254,7 @@ def _name_reasons(match: NameMatch, weight: float) -> list[Reason]:
             )
         )
     if match.missing_other:
-        out.append(
-            Reason("name_part_missing", "Given or family name missing in one record", 0.0)
-        )
+        out.append(Reason("name_part_missing", "Given or family name missing in one record", 0.0))
     if match.typo:
         out.append(Reason("typo", "Spelling differs slightly (possible typo)", 0.0))
     return out
@@ -421,7 +425,9 @@ def compare_prepared(
     others = _other_evidence(a, b, cfg)
     has_names = bool(a.names and b.names)
     if min_score is not None and min_score > 0.0:
-        best_name = cfg.name_curve[-1][1] if has_names else 0.0
+        parts = min(max(map(len, a.names), default=0), max(map(len, b.names), default=0))
+        most_parts = max(0, min(parts, MAX_TOKENS) - 2)
+        best_name = cfg.name_curve[-1][1] + cfg.extra_name_part * most_parts if has_names else 0.0
         upper = sum(r.weight for r in (*reasons, *others)) + (dob.weight if dob else 0.0)
         if score_from_weight(upper + best_name, cfg) < min_score:
             return _UNREACHABLE
@@ -429,7 +435,10 @@ def compare_prepared(
     name = best_name_match(a, b) if has_names else None
     name_reasons: list[Reason] = []
     if name is not None:
-        name_reasons = _name_reasons(name, _interpolate(cfg.name_curve, name.score))
+        weight = _interpolate(cfg.name_curve, name.score)
+        if name.score >= 0.85:
+            weight += cfg.extra_name_part * max(0, name.matched_parts - 2)
+        name_reasons = _name_reasons(name, weight)
 
     # The two combinations a case worker recognizes at a glance, as one reason each.
     head = name_reasons[0] if name_reasons else None

@@ -20,14 +20,15 @@ not be averaged away by a shared father's and family name), times:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import permutations
+from itertools import permutations, product
 
 from rapidfuzz.distance import Indel
 
 from tawasul.people.matching import lexicon
-from tawasul.people.matching.normalize import ARABIC, LATIN, NameToken, tokenize
+from tawasul.people.matching.normalize import ARABIC, NameToken, tokenize
 from tawasul.people.matching.phonetic import phonetic_similarity
 
 KNOWN_DIFFERENT_CAP = 0.7
@@ -39,8 +40,11 @@ MISSING_GIVEN = 0.8
 SINGLE_TOKEN = 0.85
 TYPO_FLOOR = 0.75
 MAX_TOKENS = 6
+SHORTLIST_MARGIN = 0.35
+CLEARLY_DIFFERENT = 0.5
 
 
+@lru_cache(maxsize=100_000)
 def _with_article(token: NameToken) -> NameToken:
     prefix = "ال" if token.script == ARABIC else "al"
     return NameToken(token.script, (prefix + token.parts[0], *token.parts[1:]), False)
@@ -77,7 +81,9 @@ def token_similarity(a: NameToken, b: NameToken) -> float:
     refs = [ref for canon in sorted(known) for ref in lexicon.spellings(canon, other.script)]
     if not refs:
         return _rule_similarity(a, b)
-    return max(_rule_similarity(ref, other) for ref in refs)
+    # The alignment is the costly part: run it on the three closest spellings only.
+    refs.sort(key=lambda ref: -Indel.normalized_similarity(ref.key, other.key))
+    return max(_rule_similarity(ref, other) for ref in refs[:3])
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,16 +94,15 @@ class NameMatch:
     missing_middle: int = 0
     missing_other: bool = False
     typo: bool = False
+    # Name parts matched at >= 0.9 similarity: four matching parts say more than two.
+    matched_parts: int = 0
 
 
 NO_MATCH = NameMatch(0.0)
 
 
 def _is_monotone(positions: tuple[int, ...]) -> bool:
-    for k in range(1, len(positions)):
-        if positions[k - 1] >= positions[k]:
-            return False
-    return True
+    return all(positions[k - 1] < positions[k] for k in range(1, len(positions)))
 
 
 def _assess(
@@ -145,6 +150,24 @@ def _assess(
     return score, order_differs, missing_middle, missing_other
 
 
+def _assignments(sims: list[list[float]], m: int) -> Iterable[tuple[int, ...]]:
+    """Injective assignments worth trying: each token to a partner within 0.35 of its best
+    one (a partner much worse than the best only lowers the minimum); all of them if the
+    shortlists admit no injective choice."""
+    n = len(sims)
+    shortlists = []
+    for row in sims:
+        top = max(row)
+        shortlists.append([p for p in range(m) if row[p] >= top - SHORTLIST_MARGIN])
+    found = False
+    for combo in product(*shortlists):
+        if len(set(combo)) == n:
+            found = True
+            yield combo
+    if not found:
+        yield from permutations(range(m), n)
+
+
 @lru_cache(maxsize=200_000)
 def match_tokens(ta: tuple[NameToken, ...], tb: tuple[NameToken, ...]) -> NameMatch:
     if not ta or not tb:
@@ -158,11 +181,17 @@ def match_tokens(ta: tuple[NameToken, ...], tb: tuple[NameToken, ...]) -> NameMa
     # Each token's best partner: when these are distinct, in order and cover both names,
     # no other assignment can score higher (its average and minimum are both lower).
     greedy = tuple(max(range(m), key=row.__getitem__) for row in sims)
+    maxima = [row[p] for row, p in zip(sims, greedy, strict=True)]
+    ceiling = (sum(maxima) / n + min(maxima)) / 2
+    if ceiling < CLEARLY_DIFFERENT:
+        # No assignment can reach this: the names are different, and how different no
+        # longer matters. The ceiling itself is returned (cheap, and an upper bound).
+        return NameMatch(ceiling, cross_script=short[0].script != long[0].script)
     if n == m and len(set(greedy)) == n and _is_monotone(greedy):
         best, best_positions = _assess(short, long, sims, greedy), greedy
     else:
-        for positions in permutations(range(m), n):
-            values = [row[p] for row, p in zip(sims, positions)]
+        for positions in _assignments(sims, m):
+            values = [row[p] for row, p in zip(sims, positions, strict=True)]
             if best is not None and (sum(values) / n + min(values)) / 2 <= best[0]:
                 continue  # the factors only lower a score: this one cannot win
             assessed = _assess(short, long, sims, positions)
@@ -172,6 +201,7 @@ def match_tokens(ta: tuple[NameToken, ...], tb: tuple[NameToken, ...]) -> NameMa
     score, order_differs, missing_middle, missing_other = best
     cross = False
     typo = False
+    matched = sum(1 for i, p in enumerate(best_positions) if sims[i][p] >= 0.9)
     for i, p in enumerate(best_positions):
         s, t = short[i], long[p]
         if s.script != t.script:
@@ -193,6 +223,7 @@ def match_tokens(ta: tuple[NameToken, ...], tb: tuple[NameToken, ...]) -> NameMa
         missing_middle=missing_middle,
         missing_other=missing_other,
         typo=typo,
+        matched_parts=matched,
     )
 
 
@@ -207,6 +238,9 @@ def name_similarity(a: str, b: str) -> float:
 
 
 def clear_caches() -> None:
-    """Forget cached comparisons (after switching the dictionary on or off)."""
+    """Forget cached comparisons (the quality script measures cold starts with this)."""
     token_similarity.cache_clear()
     match_tokens.cache_clear()
+
+
+lexicon.register_dependent_cache(clear_caches)

@@ -87,10 +87,35 @@ class Command(BaseCommand):
             user.full_clean(exclude=["password"])
             user.set_password(password)
             user.save(update_fields=["password"])
+        self._seed_cases()
         audit_record(action=AuditAction.CREATE, object_type="demo.world", object_id="seed_demo",
                      actor_username="system:seed_demo", reason="demo data loaded")
         if not quiet_logins:
             self._print_logins(password)
+
+    def _seed_cases(self) -> None:
+        """Case types, persons and cases, through the services (audited, by the demo user
+        who would do it). Each part finds what it made before and skips it."""
+        from tawasul.cases.case_types import load_case_types
+        from tawasul.cases.demo_cases import seed_cases
+        from tawasul.people.demo_people import seed_people
+
+        load_case_types()
+        users = {u.username: u for u in User.objects.filter(
+            username__in=[row[0] for row in demo_data.USERS])}
+        managers: dict[str, User] = {}
+        for username, org_code, role, _ar, _en in demo_data.USERS:
+            # The center's case manager, else its director.
+            if (org_code.startswith("center-")
+                    and role in (Role.CASE_MANAGER, Role.DIRECTOR)
+                    and (role == Role.CASE_MANAGER or org_code not in managers)):
+                managers[org_code] = users[username]
+        persons = seed_people(actors=managers)
+        seeded = seed_cases(persons=persons, managers=managers, users=users)
+        # Referrals between centers: the referrals app adds its demo referrals here, from
+        # the cases above (seeded.cases maps (person key, center code) to the case).
+        self.stdout.write(f"Demo persons: {len(persons)}; demo cases: {len(seeded.cases)} "
+                          f"({seeded.created} new).")
 
     def _org(self, *, code: str, **fields: Any) -> Organization:
         org, _ = Organization.objects.update_or_create(code=code, defaults=fields)

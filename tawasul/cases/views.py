@@ -1,0 +1,380 @@
+"""Pages of a center's case work: the case list, opening a case for a registered person,
+the case page with its timeline and actions, breaking the glass on a restricted case, and
+"my tasks".
+
+Lists start from the scoped selectors; a case is opened only through access_case (404
+outside scope, the read audited). Every write goes through tawasul.cases.services or
+tawasul.cases.workflow; a refused action shows its message on the case page, with what
+the user typed kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tawasul.accounts.models import User
+from tawasul.accounts.selectors import users_visible_to
+from tawasul.cases import access, selectors, services, workflow
+from tawasul.cases.forms import (
+    BreakGlassForm,
+    CaseFilterForm,
+    CaseOpenForm,
+    NoteForm,
+    ServiceRecordForm,
+    StatusForm,
+    TaskForm,
+)
+from tawasul.cases.models import Case, CaseStatus, CaseType, Task
+from tawasul.common import errors
+from tawasul.home.decorators import member_required
+from tawasul.organizations.models import Organization
+from tawasul.organizations.selectors import services_visible_to
+from tawasul.people.access import access_person
+from tawasul.people.models import PersonIdentifier
+from tawasul.people.validators import normalize_identifier
+
+PAGE_SIZE = 25
+NAME_FIELDS = (
+    "given_name_ar", "father_name_ar", "grandfather_name_ar", "family_name_ar", "full_name_ar",
+    "given_name_latin", "father_name_latin", "grandfather_name_latin", "family_name_latin",
+    "full_name_latin",
+)
+
+
+def _member(request: HttpRequest) -> User:
+    """Case pages exist for center staff only; anyone else gets the 404 of a page that
+    is not there for them."""
+    user = selectors.center_member(request.user)
+    if user is None:
+        raise errors.OutOfScope()
+    return user
+
+
+def _center(user: User) -> Organization:
+    assert user.organization is not None
+    return user.organization
+
+
+def _forbidden(exc: errors.PermissionDenied) -> PermissionDenied:
+    return PermissionDenied(str(exc.message))
+
+
+def _add_error(form: BaseForm, exc: errors.DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+
+
+def _case_types(center: Organization) -> QuerySet[CaseType]:
+    # The catalog is configuration, not personal data: every center reads its domain's.
+    return CaseType.objects.filter(domain=center.domain, is_active=True).order_by(
+        "name_ar" if _is_arabic() else "name_en"
+    )
+
+
+def _is_arabic() -> bool:
+    return (get_language() or "ar").startswith("ar")
+
+
+def _staff(user: User, center_id: Any, roles: frozenset[str]) -> QuerySet[User]:
+    return users_visible_to(user).filter(
+        organization_id=center_id, is_active=True, role__in=roles
+    ).order_by("username")
+
+
+def _overdue_tasks() -> Exists:
+    return Exists(Task.objects.filter(case=OuterRef("pk"), done_at__isnull=True,
+                                      due_at__lt=timezone.now()))
+
+
+def _search(qs: QuerySet[Case], text: str) -> QuerySet[Case]:
+    match: Any = Q(reference__icontains=text)
+    for name in NAME_FIELDS:
+        match |= Q(**{f"person__{name}__icontains": text})
+    identifier = normalize_identifier(text)
+    if identifier:
+        # Only narrows cases the viewer already sees: the identifier itself is not shown.
+        match |= Exists(PersonIdentifier.objects.filter(
+            person=OuterRef("person_id"), value__icontains=identifier))
+    return qs.filter(match)
+
+
+# --- Case list -----------------------------------------------------------------------
+
+
+@member_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    user = _member(request)
+    form = CaseFilterForm(request.GET or None, case_types=_case_types(_center(user)))
+    qs: QuerySet[Case] = selectors.cases_visible_to(user).annotate(
+        has_overdue_task=_overdue_tasks())
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            qs = _search(qs, data["q"])
+        if data["status"] == "open":
+            qs = qs.exclude(status=CaseStatus.CLOSED)
+        elif data["status"]:
+            qs = qs.filter(status=data["status"])
+        if data["case_type"]:
+            qs = qs.filter(case_type=data["case_type"])
+        if data["risk_level"]:
+            qs = qs.filter(risk_level=data["risk_level"])
+        if data["mine"]:
+            qs = qs.filter(assigned_manager=user)
+        if data["overdue"]:
+            qs = qs.filter(_overdue_tasks())
+    elif form.is_bound:
+        qs = qs.none()
+    page = Paginator(qs.order_by("-opened_at"), PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "cases/case_list.html", {
+        "form": form, "page_obj": page, "query_string": params.urlencode(),
+    })
+
+
+# --- Opening a case ------------------------------------------------------------------
+
+
+@member_required
+def case_open(request: HttpRequest, person_id: uuid.UUID) -> HttpResponse:
+    user = _member(request)
+    person = access_person(user, person_id)
+    center = _center(user)
+    form = CaseOpenForm(
+        request.POST or None, case_types=_case_types(center),
+        managers=_staff(user, center.pk, services.MANAGER_ROLES),
+        initial={"assigned_manager": user.pk} if user.role in services.MANAGER_ROLES else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_open(
+                actor=user, center=center, person=person, case_type=data["case_type"],
+                risk_level=data["risk_level"], summary=data["summary"],
+                assigned_manager=data["assigned_manager"],
+                is_restricted=True if data["is_restricted"] else None,
+            )
+        except errors.PermissionDenied as exc:
+            raise _forbidden(exc) from exc
+        except errors.DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("The case %(reference)s was opened.")
+                             % {"reference": case.reference})
+            return redirect("cases:detail", case.pk)
+    return render(request, "cases/case_open.html", {"form": form, "person": person})
+
+
+# --- The case page -------------------------------------------------------------------
+
+
+def _case_page(request: HttpRequest, user: User, case: Case, *, status: int = 200,
+               **forms: BaseForm) -> HttpResponse:
+    can_contribute = access.can_contribute(user, case)
+    can_manage = access.can_manage_case(user, case)
+    allowed = workflow.allowed_transitions(case.status)
+    context: dict[str, Any] = {
+        "case": case,
+        "person": case.person,
+        "events": selectors.case_events_visible_to(user, case).order_by(
+            "-occurred_at", "-created_at"),
+        # The case was fetched and checked by access_case: its tasks are part of it.
+        "tasks": list(case.tasks.select_related("assigned_to", "done_by")
+                      .order_by("done_at", "due_at")),
+        "team": list(selectors.case_team_of(case)),
+        "now": timezone.now(),
+        "can_contribute": can_contribute,
+        "can_manage": can_manage,
+        "by_break_glass": not selectors.sees_case_without_break_glass(user, case),
+        "allowed_transitions": allowed,
+    }
+    if can_contribute:
+        context["note_form"] = forms.get("note_form") or NoteForm()
+        context["service_form"] = forms.get("service_form") or ServiceRecordForm(
+            services=_catalog(user, case))
+        context["task_form"] = forms.get("task_form") or TaskForm(
+            assignees=_staff(user, case.center_id, selectors.CENTER_ROLES))
+    if can_manage:
+        context["status_form"] = forms.get("status_form") or StatusForm(allowed=allowed)
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+def _catalog(user: User, case: Case) -> Any:
+    return services_visible_to(user).filter(center_id=case.center_id, is_active=True).order_by(
+        "name_ar" if _is_arabic() else "name_en")
+
+
+def _break_glass_page(request: HttpRequest, case_id: uuid.UUID,
+                      form: BreakGlassForm | None = None) -> HttpResponse:
+    return render(request, "cases/break_glass.html", {
+        "form": form or BreakGlassForm(), "case_id": case_id,
+        "min_length": access.BREAK_GLASS_REASON_MIN_LENGTH,
+    }, status=403)
+
+
+@member_required
+def case_detail(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = _member(request)
+    try:
+        case = access.access_case(user, case_id)
+    except access.BreakGlassRequired:
+        return _break_glass_page(request, case_id)
+    return _case_page(request, user, case)
+
+
+@member_required
+@require_POST
+def case_break_glass(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """The grant lasts for this request only, so the case is rendered here rather than
+    redirecting to a page that would ask for a reason again."""
+    user = _member(request)
+    form = BreakGlassForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        case = access.access_case(user, case_id, reason=reason)
+    except access.BreakGlassRequired:
+        return _break_glass_page(request, case_id, form)
+    return _case_page(request, user, case)
+
+
+def _action(request: HttpRequest, case_id: uuid.UUID) -> tuple[User, Case]:
+    user = _member(request)
+    try:
+        case = access.access_case(user, case_id)
+    except access.BreakGlassRequired as exc:
+        raise _forbidden(exc) from exc
+    return user, case
+
+
+def _done(request: HttpRequest, case: Case, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect(reverse("cases:detail", args=[case.pk]) + "#timeline")
+
+
+@member_required
+@require_POST
+def case_add_note(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user, case = _action(request, case_id)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_add_note(actor=user, case=case, text=form.cleaned_data["text"],
+                                   kind=form.cleaned_data["kind"])
+        except errors.PermissionDenied as exc:
+            raise _forbidden(exc) from exc
+        except errors.DomainError as exc:
+            _add_error(form, exc)
+        else:
+            return _done(request, case, _("The note was added."))
+    return _case_page(request, user, case, status=400, note_form=form)
+
+
+@member_required
+@require_POST
+def case_record_service(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user, case = _action(request, case_id)
+    form = ServiceRecordForm(request.POST, services=_catalog(user, case))
+    if form.is_valid():
+        try:
+            services.case_record_service(actor=user, case=case,
+                                         service=form.cleaned_data["service"],
+                                         text=form.cleaned_data["text"])
+        except errors.PermissionDenied as exc:
+            raise _forbidden(exc) from exc
+        except errors.DomainError as exc:
+            _add_error(form, exc)
+        else:
+            return _done(request, case, _("The service was recorded."))
+    return _case_page(request, user, case, status=400, service_form=form)
+
+
+@member_required
+@require_POST
+def case_change_status(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user, case = _action(request, case_id)
+    form = StatusForm(request.POST, allowed=workflow.allowed_transitions(case.status))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            workflow.case_change_status(actor=user, case=case, to_status=data["to_status"],
+                                        note=data["note"],
+                                        closure_reason=data["closure_reason"])
+        except errors.PermissionDenied as exc:
+            raise _forbidden(exc) from exc
+        except errors.DomainError as exc:
+            _add_error(form, exc)
+        else:
+            return _done(request, case, _("The status was changed."))
+    return _case_page(request, user, case, status=400, status_form=form)
+
+
+@member_required
+@require_POST
+def task_add(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user, case = _action(request, case_id)
+    form = TaskForm(request.POST, assignees=_staff(user, case.center_id, selectors.CENTER_ROLES))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.task_create(actor=user, case=case, title=data["title"],
+                                 due_at=data["due_at"], assigned_to=data["assigned_to"])
+        except errors.PermissionDenied as exc:
+            raise _forbidden(exc) from exc
+        except errors.DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("The task was added."))
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#tasks")
+    return _case_page(request, user, case, status=400, task_form=form)
+
+
+@member_required
+@require_POST
+def task_complete(request: HttpRequest, task_id: uuid.UUID) -> HttpResponse:
+    user = _member(request)
+    task = access.access_task(user, task_id)
+    try:
+        services.task_complete(actor=user, task=task)
+    except errors.PermissionDenied as exc:
+        raise _forbidden(exc) from exc
+    except errors.DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The task was marked done."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        target = reverse("cases:my_tasks")
+    return redirect(target)
+
+
+# --- My tasks ------------------------------------------------------------------------
+
+
+@member_required
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    user = _member(request)
+    now = timezone.now()
+    tasks = selectors.tasks_visible_to(user).filter(assigned_to=user)
+    return render(request, "cases/my_tasks.html", {
+        "open_tasks": list(tasks.filter(done_at__isnull=True).order_by("due_at")),
+        "done_tasks": list(tasks.filter(done_at__isnull=False).order_by("-done_at")[:10]),
+        "now": now,
+        "soon": now + dt.timedelta(days=2),
+    })

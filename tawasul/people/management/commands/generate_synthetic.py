@@ -1,0 +1,39 @@
+"""python manage.py generate_synthetic --persons N [--seed S] [--batch 5000]"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tawasul.people import synthetic
+
+
+class Command(BaseCommand):
+    help = ("Add N synthetic persons (families, identifiers, planted duplicates), their "
+            "blocking keys, cases, timelines, tasks and referrals, with bulk inserts. For "
+            "load tests and benchmarks only: never on a live registry.")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--persons", type=int, required=True)
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--batch", type=int, default=5000,
+                            help="Persons per transaction (memory is bounded by it).")
+
+    def handle(self, *args: Any, persons: int, seed: int, batch: int, **options: Any) -> None:
+        if persons < 1 or batch < 1:
+            raise CommandError("--persons and --batch must be positive")
+        try:
+            result = synthetic.generate(
+                persons=persons, seed=seed, batch=batch,
+                progress=lambda line: self.stdout.write(f"  {line}"),
+            )
+        except RuntimeError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(self.style.SUCCESS(
+            f"{result.persons} persons ({result.duplicates} planted duplicates), "
+            f"{result.identifiers} identifiers, {result.relationships} relationships, "
+            f"{result.match_keys} match keys, {result.cases} cases, {result.events} events, "
+            f"{result.tasks} tasks, {result.referrals} referrals in {result.seconds:.1f} s "
+            f"({result.persons_per_second:.0f} persons/s)"
+        ))

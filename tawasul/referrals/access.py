@@ -1,0 +1,46 @@
+"""Fetch-and-check for referrals, and who may change what.
+
+`access_referral(user, id)` is the one way to open a referral: outside the caller's
+scope (selectors.referrals_visible_to) it answers 404 after an audited denial; inside,
+the read is audited with the names of the fields the caller is shown
+(selectors.referral_fields_for).
+"""
+
+from __future__ import annotations
+
+from tawasul.accounts.models import User
+from tawasul.accounts.roles import Role
+from tawasul.audit.models import AuditAction
+from tawasul.audit.services import audit_record
+from tawasul.cases.selectors import center_member
+from tawasul.common.access import fetch_or_deny
+from tawasul.referrals import selectors
+from tawasul.referrals.models import Referral
+
+DECIDER_ROLES: frozenset[str] = frozenset({Role.DIRECTOR, Role.CASE_MANAGER})
+
+
+def access_referral(user: object, referral_id: object) -> Referral:
+    referral = fetch_or_deny(user, selectors.referrals_visible_to(user), referral_id)
+    audit_record(action=AuditAction.READ, actor=user, obj=referral,
+                 fields=selectors.referral_fields_for(user, referral))
+    return referral
+
+
+def can_decide(user: User, referral: Referral) -> bool:
+    """Accept, decline, start and complete: the receiving center's director and case
+    managers."""
+    member = center_member(user)
+    return (
+        member is not None
+        and member.role in DECIDER_ROLES
+        and referral.to_organization_id == member.organization_id
+    )
+
+
+def can_withdraw(user: User, referral: Referral) -> bool:
+    return selectors.is_sender(user, referral)
+
+
+def can_write_message(user: User, referral: Referral) -> bool:
+    return selectors.is_sender(user, referral) or selectors.is_receiver(user, referral)
