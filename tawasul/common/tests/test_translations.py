@@ -205,7 +205,7 @@ def test_compiled_arabic_catalogue_matches_its_source():
         ("Sign in", "تسجيل الدخول"),
         ("Audit trail", "سجل التدقيق"),
         ("Two-factor authentication", "المصادقة الثنائية"),
-        ("Embassy", "سفارة"),
+        ("Embassy", "السفارة"),
         ("Consular officer", "ضابط قنصلي"),
         ("Case manager", "أخصائي حالة"),
     ],
