@@ -68,6 +68,7 @@ def _navigation(user: Any) -> list[NavItem]:
             (_("Cases"), _url("cases:list")),
             (_("Register a person"), _url("people:register")),
             (_("My tasks"), _url("cases:my_tasks")),
+            (_("Referrals"), _url("referrals:inbox")),
         ]
     candidates += [
         (_("Organizations"), _url("organizations:list")),

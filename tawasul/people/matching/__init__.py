@@ -16,7 +16,7 @@ Measured by scripts/matching_quality.py (Febrl3/4 against splink, and a labelled
 Arabic/Latin name-variant set in data/matching/).
 """
 
-from tawasul.people.matching.blocking import blocking_keys, is_broad
+from tawasul.people.matching.blocking import blocking_keys, is_broad, lookup_keys
 from tawasul.people.matching.clustering import BatchStats, find_clusters, find_links
 from tawasul.people.matching.normalize import normalize_name, tokenize
 from tawasul.people.matching.records import (
@@ -49,6 +49,7 @@ __all__ = [
     "find_clusters",
     "find_links",
     "is_broad",
+    "lookup_keys",
     "name_match",
     "name_similarity",
     "normalize_name",

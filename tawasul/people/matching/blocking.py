@@ -35,7 +35,7 @@ The keys of a person are rewritten whenever its names, date of birth, identifier
 change (in the same service and transaction). To suggest duplicates for a candidate:
 
     SELECT person_id, count(*) AS shared FROM people_personmatchkey
-     WHERE key IN (<the candidate's keys>)
+     WHERE key IN (<lookup_keys(candidate)>)
      GROUP BY person_id ORDER BY shared DESC LIMIT 200;
 
 then load those ≤200 persons and rank them with records.compare_prepared (tens of µs to
@@ -44,8 +44,9 @@ Keys are selective by construction (name pair + year, three names, name + date,
 identifiers): in a national registry a "given + family + year" key holds a handful of
 persons even for Mohammed Al-Kuwari. The broad `gf:` key (no date; `is_broad`) can hold
 thousands for the most common pairs, and counting its rows costs time at a million
-persons: the lookup should leave out broad keys whose posting count exceeds a cap (a
-periodically refreshed table of key counts, or a per-key count kept on write), exactly as
+persons: `lookup_keys` leaves it out when the candidate has a date of birth, and for an
+undated candidate the lookup should skip broad keys whose posting count exceeds a cap (a
+periodically refreshed table of key counts, or a per-key count kept on write), as
 `find_clusters(max_broad_block=...)` does. Keys can also be stored hashed (an 8-byte
 blake2b digest in a bigint column) to halve the index; their text is kept for readability.
 """
@@ -153,8 +154,27 @@ def blocking_keys(record: PersonRecord, config: MatchConfig = DEFAULT_CONFIG) ->
 
 
 def is_broad(key: str) -> bool:
-    """Keys without a date or identifier part, which may hold many persons."""
+    """Name-only keys of two names, which may hold many persons."""
     return key.startswith("gf:")
+
+
+def is_undated(key: str) -> bool:
+    """Name-only keys (`gf:`, `gpf:`). Two persons with dates of birth that share one of
+    these but no dated key have dates too far apart for a match, unless one date is a typo
+    of the other; batch blocking uses them for undated persons and for such typos."""
+    return key.startswith(("gf:", "gpf:"))
+
+
+def lookup_keys(record: PersonRecord, config: MatchConfig = DEFAULT_CONFIG) -> set[str]:
+    """The keys to look up for a candidate: its blocking keys, without the broad name-only
+    keys when it has a date of birth (a dated person with the same names and a year within
+    the tolerance shares a `gfy:` key; the broad key would only add persons whose dates
+    disagree). Persons stored without a date are still found: they store the broad key,
+    and an undated candidate looks it up."""
+    keys = blocking_keys(record, config)
+    if record.date_of_birth is not None:
+        keys = {k for k in keys if not is_broad(k)}
+    return keys
 
 
 def keys_for_all(records: Iterable[PersonRecord]) -> dict[str, list[PersonRecord]]:

@@ -2,8 +2,11 @@
 
 `find_clusters` groups the records of one registry into clusters of probable duplicates:
 records that share a blocking key are compared (keys whose block exceeds `max_block`
-records, or `max_broad_block` for the name-only `gf:` keys, are skipped like stop words;
-the other, more selective keys of the same records still bring true duplicates together),
+records, or `max_broad_block` for the two-name `gf:` keys, are skipped like stop words;
+the other, more selective keys of the same records still bring true duplicates together;
+a name-only key (`gf:`, `gpf:`) pairs two records only when one of them has no date of
+birth or the two dates are one typo apart, since two dated records with agreeing names
+and dates already share a dated key),
 pairs scoring at least `threshold` are joined, and the connected components with two or
 more records are returned. A pair whose records are already in one component is not
 compared again: it could not change the components.
@@ -16,10 +19,14 @@ is what "each side has no duplicates" means.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
+import gc
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from tawasul.people.matching.blocking import is_broad, prepared_keys
+from rapidfuzz.distance import DamerauLevenshtein
+
+from tawasul.people.matching.blocking import is_broad, is_undated, prepared_keys
 from tawasul.people.matching.records import (
     DEFAULT_CONFIG,
     MatchConfig,
@@ -51,6 +58,19 @@ class UnionFind:
             self.parent[max(ri, rj)] = min(ri, rj)
 
 
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """A batch allocates millions of small acyclic objects (prepared records, cached
+    comparisons): the cyclic collector would rescan them again and again for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 @dataclass
 class BatchStats:
     records: int = 0
@@ -74,6 +94,10 @@ def _index(
     return index
 
 
+def _typo_close(a: str, b: str) -> bool:
+    return DamerauLevenshtein.distance(a, b) <= 1
+
+
 def candidate_pairs(
     prepared: Sequence[Prepared],
     *,
@@ -86,6 +110,7 @@ def candidate_pairs(
 ) -> set[tuple[int, int]]:
     """Index pairs (i < j) sharing a key; with `side`, only pairs across different sides."""
     index = _index(prepared, config, extra_keys)
+    dates = [p.birth_key for p in prepared]
     pairs: set[tuple[int, int]] = set()
     skipped = 0
     for key, members in index.items():
@@ -94,11 +119,16 @@ def candidate_pairs(
         if len(members) > (max_broad_block if is_broad(key) else max_block):
             skipped += 1
             continue
+        undated = is_undated(key)
         for a in range(len(members)):
             i = members[a]
             for b in range(a + 1, len(members)):
                 j = members[b]
                 if side is not None and side[i] == side[j]:
+                    continue
+                if undated and dates[i] and dates[j] and not _typo_close(dates[i], dates[j]):
+                    # Both dated and not a typo apart: had the dates agreed, a dated key
+                    # (gfy, gdob, …) would have paired them; this pair cannot match.
                     continue
                 pairs.add((i, j) if i < j else (j, i))
     if stats is not None:
@@ -115,14 +145,33 @@ def find_clusters(
     *,
     config: MatchConfig = DEFAULT_CONFIG,
     max_block: int = 500,
+    max_broad_block: int = 100,
     extra_keys: ExtraKeys | None = None,
     stats: BatchStats | None = None,
 ) -> list[set[Hashable]]:
     """Clusters (sets of record ids, two or more each) of probable duplicates."""
+    blocking = (max_block, max_broad_block)
+    with _no_gc():
+        return _find_clusters(records, threshold, config, blocking, extra_keys, stats)
+
+
+def _find_clusters(
+    records: Iterable[PersonRecord],
+    threshold: float,
+    config: MatchConfig,
+    blocking: tuple[int, int],
+    extra_keys: ExtraKeys | None,
+    stats: BatchStats | None,
+) -> list[set[Hashable]]:
     prepared = [prepare(r) for r in records]
     stats = stats if stats is not None else BatchStats()
     pairs = candidate_pairs(
-        prepared, config=config, max_block=max_block, extra_keys=extra_keys, stats=stats
+        prepared,
+        config=config,
+        max_block=blocking[0],
+        max_broad_block=blocking[1],
+        extra_keys=extra_keys,
+        stats=stats,
     )
     uf = UnionFind(len(prepared))
     for i, j in sorted(pairs):
@@ -147,10 +196,26 @@ def find_links(
     one_to_one: bool = True,
     config: MatchConfig = DEFAULT_CONFIG,
     max_block: int = 500,
+    max_broad_block: int = 100,
     extra_keys: ExtraKeys | None = None,
     stats: BatchStats | None = None,
 ) -> list[tuple[Hashable, Hashable, float]]:
     """Links (left id, right id, score) between two duplicate-free registries."""
+    blocking = (max_block, max_broad_block)
+    with _no_gc():
+        return _find_links(left, right, threshold, one_to_one, config, blocking, extra_keys, stats)
+
+
+def _find_links(
+    left: Iterable[PersonRecord],
+    right: Iterable[PersonRecord],
+    threshold: float,
+    one_to_one: bool,
+    config: MatchConfig,
+    blocking: tuple[int, int],
+    extra_keys: ExtraKeys | None,
+    stats: BatchStats | None,
+) -> list[tuple[Hashable, Hashable, float]]:
     lp = [prepare(r) for r in left]
     rp = [prepare(r) for r in right]
     prepared = lp + rp
@@ -159,7 +224,8 @@ def find_links(
     pairs = candidate_pairs(
         prepared,
         config=config,
-        max_block=max_block,
+        max_block=blocking[0],
+        max_broad_block=blocking[1],
         extra_keys=extra_keys,
         stats=stats,
         side=side,

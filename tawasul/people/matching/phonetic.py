@@ -121,7 +121,7 @@ _NEAR_CONSONANTS = {
     ("c", "z"): 0.5,
     ("D", "d"): 0.2,
     ("D", "z"): 0.2,
-    ("d", "z"): 0.5,
+    ("d", "z"): 0.35,  # ض as z in Persian, Urdu, Turkish spellings (Ramzan, Ziauddin)
     ("t", "d"): 0.7,
     ("s", "z"): 0.6,
     ("s", "S"): 0.6,
@@ -238,7 +238,9 @@ def _indel(symbol: str, position: str, own: str, other: str) -> float:
         return 0.2 if (symbol == "e" and position == "final") else 0.5
     if symbol in LONG_VOWELS:
         if own == ARABIC:
-            return 0.6
+            # Between two Arabic spellings an extra و/ي/ا is another name (حسن / حسين,
+            # فهد / فهيد); against Latin it may be a vowel the Latin left short.
+            return 0.9 if other == ARABIC else 0.6
         if other == ARABIC:
             # A Latin long vowel where Arabic writes none: Mahmoud is not محمد. But French
             # spellings write every short u as "ou" (Loujain, Mourad), so "ou" costs less.

@@ -219,6 +219,8 @@ def best_name_match(a: Prepared, b: Prepared) -> NameMatch:
     pairs.sort(key=lambda pair: pair[0][0].script != pair[1][0].script)
     best = NO_MATCH
     for ta, tb in pairs:
+        if best.score >= 0.9 and not best.cross_script and ta[0].script != tb[0].script:
+            break  # same-script names agree: transliteration has nothing to add
         m = match_tokens(ta, tb)
         if m.score > best.score or (
             m.score == best.score and best.cross_script and not m.cross_script

@@ -4,7 +4,8 @@ Token level (`token_similarity`): equal normalized keys → 1; both tokens known
 dictionary → 1 when they share a canonical name and at most 0.7 when they do not (محمد /
 محمود, Hassan / Hussein are known to be different names however close their letters);
 otherwise the phonetic alignment (phonetic.py), and for same-script pairs also rapidfuzz's
-normalized Indel similarity, which is kinder to keyboard typos than the phonetic costs.
+normalized Damerau-Levenshtein similarity, which is kinder to keyboard typos than the
+phonetic costs.
 
 Name level (`name_match`): the tokens of the shorter name are assigned to distinct tokens of
 the longer one (every assignment is tried; names have few tokens). An assignment scores the
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import permutations, product
 
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import DamerauLevenshtein, Indel
 
 from tawasul.people.matching import lexicon
 from tawasul.people.matching.normalize import ARABIC, NameToken, tokenize
@@ -53,7 +54,8 @@ def _with_article(token: NameToken) -> NameToken:
 def _rule_similarity(a: NameToken, b: NameToken) -> float:
     best = phonetic_similarity(a, b)
     if a.script == b.script:
-        best = max(best, Indel.normalized_similarity(a.key, b.key))
+        # Keyboard typos (a wrong, missing, extra or swapped letter) in the same script.
+        best = max(best, DamerauLevenshtein.normalized_similarity(a.key, b.key))
     if a.article != b.article:
         # «العلي» (article stripped) against "Alali" (too short to strip): compare both whole.
         alt_a = _with_article(a) if a.article else a

@@ -1,0 +1,349 @@
+"""Pages of referrals between centers: sending from a case page, the center's inbox and
+outbox, and the referral page with its timeline, messages and the actions of each side.
+
+Lists start from the scoped selectors (tawasul.referrals.selectors); a referral is opened
+only through access_referral (404 outside scope, the read audited) and shows only the
+fields referral_fields_for allows. Every write goes through tawasul.referrals.services;
+a refused action shows its message on the form, with what the user typed kept.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tawasul.accounts.models import User
+from tawasul.accounts.selectors import users_visible_to
+from tawasul.cases import access as case_access
+from tawasul.cases.models import Case, CaseType
+from tawasul.cases.selectors import center_member
+from tawasul.cases.services import MANAGER_ROLES
+from tawasul.common import errors
+from tawasul.home.decorators import member_required
+from tawasul.referrals import access, selectors, services
+from tawasul.referrals.forms import (
+    CompleteForm,
+    MessageForm,
+    ReasonForm,
+    ReferralAcceptForm,
+    ReferralFilterForm,
+    ReferralSendForm,
+)
+from tawasul.referrals.models import OPEN_STATUSES, Referral, ReferralStatus
+
+PAGE_SIZE = 25
+
+
+def _member(request: HttpRequest) -> User:
+    """The boxes and the actions exist for center staff; anyone else gets the 404 of a
+    page that is not there for them."""
+    user = center_member(request.user)
+    if user is None:
+        raise errors.OutOfScope()
+    return user
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _forbidden(exc: errors.PermissionDenied) -> PermissionDenied:
+    return PermissionDenied(str(exc.message))
+
+
+def _add_error(form: BaseForm, exc: errors.DomainError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+
+
+def _is_arabic() -> bool:
+    return (get_language() or "ar").startswith("ar")
+
+
+def _centers(user: User) -> Any:
+    return selectors.referral_recipients_for(user).order_by(
+        "name_ar" if _is_arabic() else "name_en")
+
+
+# --- The referrals of a case, on the case page ----------------------------------------
+
+
+def case_referrals_context(user: Any, case: Case) -> dict[str, Any]:
+    """What the case page shows of the case's referrals, sent and received, and whether
+    the viewer may refer it (used by the `case_referrals` template tag)."""
+    if center_member(user) is None:
+        return {"referrals": [], "can_refer": False, "case": case}
+    referrals = list(
+        selectors.referrals_visible_to(user)
+        .filter(Q(source_case=case) | Q(received_case=case))
+        .order_by("-sent_at")
+    )
+    can_refer = case_access.can_contribute(user, case) and not case.is_closed
+    return {"referrals": referrals, "can_refer": can_refer, "case": case,
+            "now": timezone.now()}
+
+
+# --- Sending ---------------------------------------------------------------------------
+
+
+@member_required
+def referral_send(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    user = _member(request)
+    try:
+        case = case_access.access_case(user, case_id)
+    except case_access.BreakGlassRequired as exc:
+        raise _forbidden(exc) from exc
+    if not case_access.can_contribute(user, case):
+        raise PermissionDenied(_("You may not refer this case."))
+    form = ReferralSendForm(request.POST or None, centers=_centers(user))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                referral = services.referral_send(
+                    actor=user, case=case, to_center=data["to_center"],
+                    urgency=data["urgency"], reason=data["reason"], summary=data["summary"],
+                )
+            except errors.PermissionDenied as exc:
+                raise _forbidden(exc) from exc
+            except errors.DomainError as exc:
+                _add_error(form, exc)
+            else:
+                messages.success(request, _("The referral %(reference)s was sent.")
+                                 % {"reference": referral.reference})
+                return redirect("referrals:detail", referral.pk)
+    return render(request, "referrals/referral_send.html",
+                  {"form": form, "case": case, "person": case.person}, status=status)
+
+
+# --- Inbox and outbox --------------------------------------------------------------------
+
+
+def _box(request: HttpRequest, qs: QuerySet[Referral], box: str) -> HttpResponse:
+    form = ReferralFilterForm(request.GET or None)
+    now = timezone.now()
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["status"] == "open":
+            qs = qs.filter(status__in=OPEN_STATUSES)
+        elif data["status"]:
+            qs = qs.filter(status=data["status"])
+        if data["urgency"]:
+            qs = qs.filter(urgency=data["urgency"])
+        if data["overdue"]:
+            qs = qs.filter(status=ReferralStatus.SUBMITTED, due_at__lt=now)
+    elif form.is_bound:
+        qs = qs.none()
+    page = Paginator(qs.order_by("-sent_at", "-created_at"), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "referrals/referral_list.html", {
+        "form": form, "page_obj": page, "query_string": params.urlencode(), "box": box,
+        "now": now,
+    })
+
+
+@member_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    return _box(request, selectors.inbox_of(_member(request)), "inbox")
+
+
+@member_required
+def outbox(request: HttpRequest) -> HttpResponse:
+    return _box(request, selectors.outbox_of(_member(request)), "outbox")
+
+
+# --- The referral page -------------------------------------------------------------------
+
+
+def _case_types(referral: Referral) -> QuerySet[CaseType]:
+    return CaseType.objects.filter(domain=referral.to_organization.domain,
+                                   is_active=True).order_by(
+        "name_ar" if _is_arabic() else "name_en")
+
+
+def _managers(user: User, referral: Referral) -> QuerySet[User]:
+    return users_visible_to(user).filter(
+        organization_id=referral.to_organization_id, is_active=True, role__in=MANAGER_ROLES,
+    ).order_by("username")
+
+
+def _accept_form(user: User, referral: Referral, data: Any = None) -> ReferralAcceptForm:
+    initial = {"assigned_manager": user.pk} if user.role in MANAGER_ROLES else None
+    return ReferralAcceptForm(data, case_types=_case_types(referral),
+                              managers=_managers(user, referral), initial=initial)
+
+
+def _referral_page(request: HttpRequest, user: User, referral: Referral, *,
+                   status: int = 200, **forms: BaseForm) -> HttpResponse:
+    fields = selectors.referral_fields_for(user, referral)
+    can_decide = access.can_decide(user, referral)
+    can_write = access.can_write_message(user, referral)
+    submitted = referral.status == ReferralStatus.SUBMITTED
+    context: dict[str, Any] = {
+        "referral": referral,
+        "fields": fields,
+        "events": list(selectors.referral_events_visible_to(user, referral)),
+        "now": timezone.now(),
+        "is_overdue": submitted and referral.due_at < timezone.now(),
+        "is_receiver": selectors.is_receiver(user, referral),
+        "is_sender": selectors.is_sender(user, referral),
+        "can_decide": can_decide,
+        "can_start": can_decide and referral.status == ReferralStatus.ACCEPTED,
+        "can_complete": can_decide and referral.status in (ReferralStatus.ACCEPTED,
+                                                           ReferralStatus.IN_PROGRESS),
+    }
+    if can_write:
+        context["message_form"] = forms.get("message_form") or MessageForm()
+    if can_decide and submitted:
+        context["accept_form"] = forms.get("accept_form") or _accept_form(user, referral)
+        context["decline_form"] = forms.get("decline_form") or ReasonForm(prefix="decline")
+    if access.can_withdraw(user, referral) and submitted:
+        context["withdraw_form"] = forms.get("withdraw_form") or ReasonForm(prefix="withdraw")
+    if context["can_complete"]:
+        context["complete_form"] = forms.get("complete_form") or CompleteForm()
+    return render(request, "referrals/referral_detail.html", context, status=status)
+
+
+@member_required
+def referral_detail(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    # Besides both centers, the foundation's routers open it (the fields they may see
+    # only); for everyone else access_referral answers 404.
+    user = _user(request)
+    referral = access.access_referral(user, referral_id)
+    return _referral_page(request, user, referral)
+
+
+def _action(request: HttpRequest, referral_id: uuid.UUID) -> tuple[User, Referral]:
+    user = _member(request)
+    return user, access.access_referral(user, referral_id)
+
+
+def _done(request: HttpRequest, referral: Referral, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect("referrals:detail", referral.pk)
+
+
+@member_required
+@require_POST
+def referral_accept(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    user, referral = _action(request, referral_id)
+    form = _accept_form(user, referral, request.POST)
+    if form.is_valid():
+        try:
+            referral = services.referral_accept(
+                actor=user, referral=referral, case_type=form.cleaned_data["case_type"],
+                assigned_manager=form.cleaned_data["assigned_manager"],
+            )
+        except errors.PermissionDenied as exc:
+            raise _forbidden(exc) from exc
+        except errors.DomainError as exc:
+            _add_error(form, exc)
+        else:
+            assert referral.received_case is not None
+            return _done(request, referral,
+                         _("The referral was accepted and the case %(reference)s opened.")
+                         % {"reference": referral.received_case.reference})
+    return _referral_page(request, user, referral, status=400, accept_form=form)
+
+
+@member_required
+@require_POST
+def referral_decline(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    user, referral = _action(request, referral_id)
+    form = ReasonForm(request.POST, prefix="decline")
+    if form.is_valid():
+        try:
+            services.referral_decline(actor=user, referral=referral,
+                                      reason=form.cleaned_data["reason"])
+        except errors.PermissionDenied as exc:
+            raise _forbidden(exc) from exc
+        except errors.DomainError as exc:
+            _add_error(form, exc)
+        else:
+            return _done(request, referral, _("The referral was declined."))
+    return _referral_page(request, user, referral, status=400, decline_form=form)
+
+
+@member_required
+@require_POST
+def referral_withdraw(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    user, referral = _action(request, referral_id)
+    form = ReasonForm(request.POST, prefix="withdraw")
+    if form.is_valid():
+        try:
+            services.referral_withdraw(actor=user, referral=referral,
+                                       reason=form.cleaned_data["reason"])
+        except errors.PermissionDenied as exc:
+            raise _forbidden(exc) from exc
+        except errors.DomainError as exc:
+            _add_error(form, exc)
+        else:
+            return _done(request, referral, _("The referral was withdrawn."))
+    return _referral_page(request, user, referral, status=400, withdraw_form=form)
+
+
+@member_required
+@require_POST
+def referral_start(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    user, referral = _action(request, referral_id)
+    try:
+        services.referral_start(actor=user, referral=referral)
+    except errors.PermissionDenied as exc:
+        raise _forbidden(exc) from exc
+    except errors.DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("referrals:detail", referral.pk)
+    return _done(request, referral, _("Work on the referral has started."))
+
+
+@member_required
+@require_POST
+def referral_complete(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    user, referral = _action(request, referral_id)
+    form = CompleteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_complete(actor=user, referral=referral,
+                                       note=form.cleaned_data["note"])
+        except errors.PermissionDenied as exc:
+            raise _forbidden(exc) from exc
+        except errors.DomainError as exc:
+            _add_error(form, exc)
+        else:
+            return _done(request, referral, _("The referral was completed."))
+    return _referral_page(request, user, referral, status=400, complete_form=form)
+
+
+@member_required
+@require_POST
+def referral_message(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    user, referral = _action(request, referral_id)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.referral_message_add(actor=user, referral=referral,
+                                          text=form.cleaned_data["text"])
+        except errors.PermissionDenied as exc:
+            raise _forbidden(exc) from exc
+        except errors.DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("The message was sent."))
+            return redirect(reverse("referrals:detail", args=[referral.pk]) + "#messages")
+    return _referral_page(request, user, referral, status=400, message_form=form)
