@@ -8,15 +8,18 @@ normalized Damerau-Levenshtein similarity, which is kinder to keyboard typos tha
 phonetic costs.
 
 Name level (`name_match`): the tokens of the shorter name are assigned to distinct tokens of
-the longer one (every assignment is tried; names have few tokens). An assignment scores the
-average of its token similarities pulled towards the worst one (a different given name must
-not be averaged away by a shared father's and family name), times:
-  * 0.97 when the family name was written first ("Al-Kuwari Mohammed"), 0.9 for any other
+the longer one (the plausible assignments are tried; names have few tokens). An assignment
+scores the average of its token similarities pulled towards the worst one (a different
+given name must not be averaged away by a shared father's and family name), times:
+  * 0.97 when the family name was written first ("Al-Kuwari Mohammed"), 0.8 for any other
     change of order (given and father's name swapped: often another person);
   * 0.98 per middle name present in one name only (given + family kept); 0.95 when the
     shorter name lacks the family name; 0.8 when it lacks the first given name (its first
     token is the other's father's name: another person, often the son);
   * 0.85 when one name is a single token.
+Names whose best conceivable score is under 0.5 get that bound without the search. When
+the token counts differ, the whole names compared without spaces are a fallback (×0.95),
+for words split or glued by mistake ("black well" / "blackwell").
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ TYPO_FLOOR = 0.75
 MAX_TOKENS = 6
 SHORTLIST_MARGIN = 0.35
 CLEARLY_DIFFERENT = 0.5
+MAX_ASSIGNMENTS = 720
 
 
 @lru_cache(maxsize=100_000)
@@ -152,6 +156,13 @@ def _assess(
     return score, order_differs, missing_middle, missing_other
 
 
+def _bounded(tokens: tuple[NameToken, ...]) -> tuple[NameToken, ...]:
+    """At most MAX_TOKENS tokens, keeping the family name (the last one)."""
+    if len(tokens) <= MAX_TOKENS:
+        return tokens
+    return tokens[: MAX_TOKENS - 1] + tokens[-1:]
+
+
 def _assignments(sims: list[list[float]], m: int) -> Iterable[tuple[int, ...]]:
     """Injective assignments worth trying: each token to a partner within 0.35 of its best
     one (a partner much worse than the best only lowers the minimum); all of them if the
@@ -161,6 +172,14 @@ def _assignments(sims: list[list[float]], m: int) -> Iterable[tuple[int, ...]]:
     for row in sims:
         top = max(row)
         shortlists.append([p for p in range(m) if row[p] >= top - SHORTLIST_MARGIN])
+    combinations = 1
+    for shortlist in shortlists:
+        combinations *= len(shortlist)
+    if combinations > MAX_ASSIGNMENTS:
+        # "Mohammed Mohammed Mohammed …": every token fits everywhere; the plain
+        # permutations are fewer (at most 6! = 720).
+        yield from permutations(range(m), n)
+        return
     found = False
     for combo in product(*shortlists):
         if len(set(combo)) == n:
@@ -175,7 +194,7 @@ def match_tokens(ta: tuple[NameToken, ...], tb: tuple[NameToken, ...]) -> NameMa
     if not ta or not tb:
         return NO_MATCH
     short, long = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
-    short, long = short[:MAX_TOKENS], long[:MAX_TOKENS]
+    short, long = _bounded(short), _bounded(long)
     n, m = len(short), len(long)
     sims = [[token_similarity(s, t) for t in long] for s in short]
     best: tuple[float, bool, int, bool] | None = None
