@@ -200,8 +200,9 @@ def test_registering_center_corrects_the_record_others_may_not(world, person, as
 # --- Duplicate suggestions ------------------------------------------------------
 
 
-def test_latin_draft_finds_the_arabic_record_with_translated_reasons(world, person, other,
-                                                                     as_user):
+def test_latin_draft_finds_the_arabic_record_with_translated_reasons(world, other, as_user):
+    # Registered in Arabic script only: a Latin-script draft can match it only across scripts.
+    person = register(world, given_name_latin="", family_name_latin="")
     draft = {"given_name_latin": "Muhammad", "father_name_latin": "Abdul Rahman",
              "family_name_latin": "Alkuwari", "date_of_birth": "1987-05-01", "sex": "male",
              "nationality": "QA"}
