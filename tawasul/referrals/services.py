@@ -272,7 +272,7 @@ def _change_status(
 ) -> Referral:
     """Lock, check the transition, save, and record the event, the audit entry and the
     notifications. The caller has checked who may do it, and opens the transaction."""
-    current = Referral.objects.select_for_update().select_related(
+    current = Referral.objects.select_for_update(of=("self",)).select_related(
         "from_organization", "to_organization", "source_case__assigned_manager",
         "received_case__assigned_manager", "created_by",
     ).get(pk=referral.pk)
