@@ -67,13 +67,14 @@ from tawasul.cases.models import (
     ClosureReason,
     RiskLevel,
 )
+from tawasul.common import references
 from tawasul.common.errors import PermissionDenied
 from tawasul.organizations.models import Service
 from tawasul.organizations.selectors import services_visible_to
 from tawasul.people.selectors import persons_visible_to
 
 ACCESS_REASON_HEADER = "X-Access-Reason"
-TEXT_MAX_LENGTH = services.TEXT_MAX_LENGTH
+TEXT_MAX_LENGTH = references.TEXT_MAX_LENGTH
 
 _ERROR = OpenApiResponse(
     ErrorSerializer, description="See the error format in the API description."

@@ -34,36 +34,21 @@ from tawasul.cases.models import (
 from tawasul.common.access import require
 from tawasul.common.email import queue_templated_email
 from tawasul.common.errors import DomainError
+from tawasul.common.references import clean_long_text, next_reference
 from tawasul.common.text import clean_text
 from tawasul.organizations.models import Organization, OrganizationKind, Service
 from tawasul.people.models import Person
 from tawasul.people.selectors import persons_visible_to
 
 MANAGER_ROLES: frozenset[str] = frozenset({Role.DIRECTOR, Role.CASE_MANAGER})
-TEXT_MAX_LENGTH = 20000
 
 
 def _next_reference(year: int) -> str:
-    """C-<year>-<6 digits>, from a counter row locked for the rest of the transaction
-    (the approach of the person registry; on SQLite the IMMEDIATE transaction already
-    serializes writers)."""
-    CaseReferenceCounter.objects.get_or_create(year=year)
-    counter = CaseReferenceCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"C-{year}-{counter.last:06d}"
+    return next_reference(CaseReferenceCounter, "C", year)
 
 
 def _text(value: str, *, field: str, required: bool = False) -> str:
-    text = clean_text(value or "", multiline=True)
-    if required and not text:
-        raise DomainError("required", _("This field is required."), field=field)
-    if len(text) > TEXT_MAX_LENGTH:
-        raise DomainError(
-            "too_long", _("At most %(count)s characters.") % {"count": TEXT_MAX_LENGTH},
-            field=field,
-        )
-    return text
+    return clean_long_text(value, field=field, required=required)
 
 
 def _risk(value: str) -> str:

@@ -25,6 +25,7 @@ from tawasul.audit.models import AuditAction
 from tawasul.audit.services import audit_record
 from tawasul.common.access import require
 from tawasul.common.errors import DomainError
+from tawasul.common.references import next_reference
 from tawasul.common.text import clean_text
 from tawasul.organizations.models import Organization, OrganizationKind
 from tawasul.people import access, duplicates, selectors, validators
@@ -146,13 +147,7 @@ def _require_name(person: Person) -> None:
 
 
 def _next_reference(year: int) -> str:
-    """P-<year>-<6 digits>, from a counter row locked for the rest of the transaction
-    (on SQLite the IMMEDIATE transaction already serializes writers)."""
-    PersonReferenceCounter.objects.get_or_create(year=year)
-    counter = PersonReferenceCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"P-{year}-{counter.last:06d}"
+    return next_reference(PersonReferenceCounter, "P", year)
 
 
 def _require_registry_writer(actor: User, obj: models.Model) -> None:

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from tawasul.accounts.models import User
 from tawasul.cases.forms import CaseTypeChoiceField, UserChoiceField
 from tawasul.cases.models import CaseType
+from tawasul.common.references import TEXT_MAX_LENGTH
 from tawasul.organizations.forms import MultiLineTextField
 from tawasul.organizations.models import Organization
 from tawasul.referrals.models import ReferralStatus, Urgency
-from tawasul.referrals.services import TEXT_MAX_LENGTH
 
 
 class CenterChoiceField(forms.ModelChoiceField):

@@ -28,7 +28,7 @@ from tawasul.cases.services import case_open
 from tawasul.common.access import require
 from tawasul.common.email import queue_templated_email
 from tawasul.common.errors import DomainError
-from tawasul.common.text import clean_text
+from tawasul.common.references import clean_long_text, next_reference
 from tawasul.organizations.models import Organization, OrganizationKind
 from tawasul.people.models import Consent, ConsentPurpose, DataCategory, Person
 from tawasul.people.services import consent_allows
@@ -46,7 +46,6 @@ from tawasul.referrals.models import (
     Urgency,
 )
 
-TEXT_MAX_LENGTH = 20000
 # What a summary discloses besides the identity every referral carries.
 SUMMARY_CATEGORIES: frozenset[str] = frozenset({DataCategory.IDENTITY, DataCategory.CASE_SUMMARY})
 # The receiver's case starts at the risk the urgency suggests; the receiver may change it.
@@ -66,25 +65,11 @@ NOTIFICATION_BY_STATUS: dict[str, str] = {
 
 
 def _next_reference(year: int) -> str:
-    """R-<year>-<6 digits>, from a counter row locked for the rest of the transaction
-    (as for persons and cases)."""
-    ReferralReferenceCounter.objects.get_or_create(year=year)
-    counter = ReferralReferenceCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"R-{year}-{counter.last:06d}"
+    return next_reference(ReferralReferenceCounter, "R", year)
 
 
 def _text(value: str, *, field: str, required: bool = False) -> str:
-    text = clean_text(value or "", multiline=True)
-    if required and not text:
-        raise DomainError("required", _("This field is required."), field=field)
-    if len(text) > TEXT_MAX_LENGTH:
-        raise DomainError(
-            "too_long", _("At most %(count)s characters.") % {"count": TEXT_MAX_LENGTH},
-            field=field,
-        )
-    return text
+    return clean_long_text(value, field=field, required=required)
 
 
 def _covering_consent(person: Person, recipient: Organization, at: dt.datetime) -> Consent | None:
