@@ -8,6 +8,7 @@ tawasul.organizations.services.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -152,24 +153,36 @@ def organization_detail(request: HttpRequest, organization_id: uuid.UUID) -> Htt
 # --- Contacts ----------------------------------------------------------------------
 
 
+def _form_page(request: HttpRequest, form: Any, *, save: Callable[[dict[str, Any]], Any],
+               saved: str, then: Callable[[Any], HttpResponse], template: str,
+               context: dict[str, Any]) -> HttpResponse:
+    """The create and edit pages of contacts and services: on a valid POST, `save` calls
+    the service with the cleaned data; its ValidationError shows on the form (what the
+    user typed kept); success shows `saved` and answers `then(result)`."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, saved)
+            return then(result)
+    return render(request, template, {"form": form, **context})
+
+
 @member_required
 def contact_create(request: HttpRequest, organization_id: uuid.UUID) -> HttpResponse:
     user = _user(request)
     organization = access_organization(user, organization_id)
     _require(can_manage_contacts_of(user, organization), user, organization, "manage contacts")
-    form = ContactForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_create(actor=user, organization=organization, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("The contact was added."))
-            return redirect("organizations:detail", organization.pk)
-    return render(
-        request,
-        "organizations/contact_form.html",
-        {"form": form, "organization": organization, "contact": None},
+    return _form_page(
+        request, ContactForm(request.POST or None),
+        save=lambda data: services.contact_create(actor=user, organization=organization,
+                                                  **data),
+        saved=_("The contact was added."),
+        then=lambda _contact: redirect("organizations:detail", organization.pk),
+        template="organizations/contact_form.html",
+        context={"organization": organization, "contact": None},
     )
 
 
@@ -179,20 +192,13 @@ def contact_edit(request: HttpRequest, contact_id: uuid.UUID) -> HttpResponse:
     contact = access_contact(user, contact_id)
     organization = contact.organization
     _require(can_manage_contacts_of(user, organization), user, contact, "manage contacts")
-    heading = contact.name
-    form = ContactForm(request.POST or None, instance=contact)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_update(actor=user, contact=contact, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("The contact was saved."))
-            return redirect("organizations:detail", organization.pk)
-    return render(
-        request,
-        "organizations/contact_form.html",
-        {"form": form, "organization": organization, "contact": contact, "heading": heading},
+    return _form_page(
+        request, ContactForm(request.POST or None, instance=contact),
+        save=lambda data: services.contact_update(actor=user, contact=contact, **data),
+        saved=_("The contact was saved."),
+        then=lambda _contact: redirect("organizations:detail", organization.pk),
+        template="organizations/contact_form.html",
+        context={"organization": organization, "contact": contact, "heading": contact.name},
     )
 
 
@@ -271,19 +277,13 @@ def service_create(request: HttpRequest, organization_id: uuid.UUID) -> HttpResp
     if center.kind != OrganizationKind.CENTER:
         raise Http404()  # only centers have a service catalog
     _require(can_manage_services_of(user, center), user, center, "manage services")
-    form = ServiceForm(request.POST or None, center=center)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service = services.service_create(actor=user, center=center, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("The service was added."))
-            return redirect("organizations:service_detail", service.pk)
-    return render(
-        request,
-        "organizations/service_form.html",
-        {"form": form, "center": center, "service": None},
+    return _form_page(
+        request, ServiceForm(request.POST or None, center=center),
+        save=lambda data: services.service_create(actor=user, center=center, **data),
+        saved=_("The service was added."),
+        then=lambda service: redirect("organizations:service_detail", service.pk),
+        template="organizations/service_form.html",
+        context={"center": center, "service": None},
     )
 
 
@@ -293,18 +293,11 @@ def service_edit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     service = access_service(user, service_id)
     center = service.center
     _require(can_manage_services_of(user, center), user, service, "manage services")
-    heading = service.name
-    form = ServiceForm(request.POST or None, instance=service, center=center)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.service_update(actor=user, service=service, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(request, _("The service was saved."))
-            return redirect("organizations:service_detail", service.pk)
-    return render(
-        request,
-        "organizations/service_form.html",
-        {"form": form, "center": center, "service": service, "heading": heading},
+    return _form_page(
+        request, ServiceForm(request.POST or None, instance=service, center=center),
+        save=lambda data: services.service_update(actor=user, service=service, **data),
+        saved=_("The service was saved."),
+        then=lambda _service: redirect("organizations:service_detail", service.pk),
+        template="organizations/service_form.html",
+        context={"center": center, "service": service, "heading": service.name},
     )

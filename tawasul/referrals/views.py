@@ -10,6 +10,7 @@ a refused action shows its message on the form, with what the user typed kept.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -239,63 +240,65 @@ def _done(request: HttpRequest, referral: Referral, message: str) -> HttpRespons
     return redirect("referrals:detail", referral.pk)
 
 
-@member_required
-@require_POST
-def referral_accept(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    user, referral = _action(request, referral_id)
-    form = _accept_form(user, referral, request.POST)
+def _submit(request: HttpRequest, user: User, referral: Referral, *, form: BaseForm,
+            form_name: str, perform: Callable[[dict[str, Any]], str]) -> HttpResponse:
+    """The shape of every action on the referral page: validate the form, call the service
+    (through `perform`, which returns the success message), then back to the referral
+    page; a refused action shows on its form, with what the user typed kept."""
     if form.is_valid():
         try:
-            referral = services.referral_accept(
-                actor=user, referral=referral, case_type=form.cleaned_data["case_type"],
-                assigned_manager=form.cleaned_data["assigned_manager"],
-            )
+            message = perform(form.cleaned_data)
         except errors.PermissionDenied as exc:
             raise _forbidden(exc) from exc
         except errors.DomainError as exc:
             _add_error(form, exc)
         else:
-            assert referral.received_case is not None
-            return _done(request, referral,
-                         _("The referral was accepted and the case %(reference)s opened.")
-                         % {"reference": referral.received_case.reference})
-    return _referral_page(request, user, referral, status=400, accept_form=form)
+            return _done(request, referral, message)
+    return _referral_page(request, user, referral, status=400, **{form_name: form})
+
+
+@member_required
+@require_POST
+def referral_accept(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    user, referral = _action(request, referral_id)
+
+    def perform(data: dict[str, Any]) -> str:
+        accepted = services.referral_accept(
+            actor=user, referral=referral, case_type=data["case_type"],
+            assigned_manager=data["assigned_manager"],
+        )
+        assert accepted.received_case is not None
+        return _("The referral was accepted and the case %(reference)s opened.") % {
+            "reference": accepted.received_case.reference}
+
+    return _submit(request, user, referral, form=_accept_form(user, referral, request.POST),
+                   form_name="accept_form", perform=perform)
 
 
 @member_required
 @require_POST
 def referral_decline(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
     user, referral = _action(request, referral_id)
-    form = ReasonForm(request.POST, prefix="decline")
-    if form.is_valid():
-        try:
-            services.referral_decline(actor=user, referral=referral,
-                                      reason=form.cleaned_data["reason"])
-        except errors.PermissionDenied as exc:
-            raise _forbidden(exc) from exc
-        except errors.DomainError as exc:
-            _add_error(form, exc)
-        else:
-            return _done(request, referral, _("The referral was declined."))
-    return _referral_page(request, user, referral, status=400, decline_form=form)
+
+    def perform(data: dict[str, Any]) -> str:
+        services.referral_decline(actor=user, referral=referral, reason=data["reason"])
+        return _("The referral was declined.")
+
+    return _submit(request, user, referral, form=ReasonForm(request.POST, prefix="decline"),
+                   form_name="decline_form", perform=perform)
 
 
 @member_required
 @require_POST
 def referral_withdraw(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
     user, referral = _action(request, referral_id)
-    form = ReasonForm(request.POST, prefix="withdraw")
-    if form.is_valid():
-        try:
-            services.referral_withdraw(actor=user, referral=referral,
-                                       reason=form.cleaned_data["reason"])
-        except errors.PermissionDenied as exc:
-            raise _forbidden(exc) from exc
-        except errors.DomainError as exc:
-            _add_error(form, exc)
-        else:
-            return _done(request, referral, _("The referral was withdrawn."))
-    return _referral_page(request, user, referral, status=400, withdraw_form=form)
+
+    def perform(data: dict[str, Any]) -> str:
+        services.referral_withdraw(actor=user, referral=referral, reason=data["reason"])
+        return _("The referral was withdrawn.")
+
+    return _submit(request, user, referral, form=ReasonForm(request.POST, prefix="withdraw"),
+                   form_name="withdraw_form", perform=perform)
 
 
 @member_required
@@ -316,18 +319,13 @@ def referral_start(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse
 @require_POST
 def referral_complete(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
     user, referral = _action(request, referral_id)
-    form = CompleteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.referral_complete(actor=user, referral=referral,
-                                       note=form.cleaned_data["note"])
-        except errors.PermissionDenied as exc:
-            raise _forbidden(exc) from exc
-        except errors.DomainError as exc:
-            _add_error(form, exc)
-        else:
-            return _done(request, referral, _("The referral was completed."))
-    return _referral_page(request, user, referral, status=400, complete_form=form)
+
+    def perform(data: dict[str, Any]) -> str:
+        services.referral_complete(actor=user, referral=referral, note=data["note"])
+        return _("The referral was completed.")
+
+    return _submit(request, user, referral, form=CompleteForm(request.POST),
+                   form_name="complete_form", perform=perform)
 
 
 @member_required
