@@ -20,7 +20,7 @@ MESSAGES_IGNORE := --ignore=.venv --ignore=var --ignore=node_modules --ignore=.g
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 .PHONY: help run test test-postgres test-browser lint check-deploy check-migrations \
-	check-schema check-docs messages vendor lock clean
+	check-schema check-docs messages vendor lock clean bench
 
 help:
 	@echo "make run            install, migrate, load the demo data, serve http://$(ADDR) with the task worker"
@@ -31,6 +31,8 @@ help:
 	@echo "make check-deploy   Django's deployment checks with production settings"
 	@echo "make check-migrations / check-schema / check-docs"
 	@echo "                    no missing migration; OpenAPI schema valid; docs name real code"
+	@echo "make bench          page timings on a generated bench database (var/bench/; not a test)"
+	@echo "                    BENCH_ARGS=\"--db postgres --persons 1000000 --reuse\", or \"--report\""
 	@echo "make vendor         refresh static/vendor/ from the npm registry"
 	@echo "make lock           regenerate requirements.lock and requirements-dev.lock with uv"
 	@echo "make clean          remove .venv, collected static files and caches (keeps var/*.sqlite3)"
@@ -90,6 +92,14 @@ check-schema: $(STAMP)
 # docs/where-each-rule-lives.md and docs/architecture.md name only functions and tests that exist.
 check-docs:
 	$(PYTHON) scripts/check_docs.py
+
+# --- Benchmark -------------------------------------------------------------------
+# Not a test and not part of `make test`: scripts/bench.py generates (or with --reuse,
+# reuses) a dedicated bench database under var/bench/ (SQLite) or tawasul_bench_<n>
+# (PostgreSQL) and prints p50/p95 of the pages that grow with the registry.
+BENCH_ARGS ?=
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 # --- Maintenance -----------------------------------------------------------------
 # The .mo files are committed (locale/README.md); this recompiles any older than its .po.

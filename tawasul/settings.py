@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "tawasul.people",
     "tawasul.cases",
     "tawasul.referrals",
+    "tawasul.portal",
+    "tawasul.coordination",
+    "tawasul.webhooks",
+    "tawasul.network",
     "tawasul.audit",
     "tawasul.api",
     "tawasul.jobs",
@@ -207,8 +211,13 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
-# Case documents: largest upload accepted (tawasul/cases/documents.py).
+# Case documents: largest upload accepted (tawasul/cases/documents.py). The upload page
+# takes a body of up to this plus MAX_BODY_BYTES (tawasul/common/uploads.py); a reverse
+# proxy in front must let that much through.
 DOCUMENT_MAX_BYTES = envint("DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024))
+# Local hour from which the daily digest of unread notifications goes out
+# (tawasul/portal/tasks.py), for the users who asked for it on their account page.
+DAILY_DIGEST_HOUR = envint("DAILY_DIGEST_HOUR", "7")
 
 # --- Request limits ----------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("MAX_BODY_BYTES", str(2 * 1024 * 1024))
@@ -251,6 +260,12 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "tawasul.cases.models.CaseStatus",
         "CaseEventKindEnum": "tawasul.cases.models.CaseEventKind",
         "OrganizationKindEnum": "tawasul.organizations.models.OrganizationKind",
+        "ReferralStatusEnum": "tawasul.referrals.models.ReferralStatus",
+        "ReferralKindEnum": "tawasul.referrals.models.ReferralKind",
+        "ReferralEventKindEnum": "tawasul.referrals.models.ReferralEventKind",
+        "EmbassyReferralStatusEnum": "tawasul.referrals.embassy_view.EmbassyStatus",
+        "CoordinationRequestStatusEnum": "tawasul.coordination.models.RequestStatus",
+        "LegalGroundStatusEnum": "tawasul.coordination.models.LegalGroundStatus",
     },
 }
 

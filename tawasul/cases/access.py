@@ -36,7 +36,7 @@ BREAK_GLASS_REASON_MAX_LENGTH = 1000
 CASE_READ_FIELDS: tuple[str, ...] = (
     "reference", "center", "person", "case_type", "status", "risk_level", "is_restricted",
     "assigned_manager", "team", "opened_at", "closed_at", "closure_reason", "summary",
-    "events", "tasks",
+    "events", "tasks", "documents",
 )
 
 

@@ -8,12 +8,13 @@ request at a time by breaking the glass (tawasul.cases.access).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from tawasul.common.models import BaseModel
@@ -288,17 +289,90 @@ class Task(BaseModel):
 class NotificationKind(models.TextChoices):
     BREAK_GLASS = "break_glass", _("Emergency access to a restricted case")
     CASE_ASSIGNED = "case_assigned", _("Case assigned to you")
+    # Referrals between centers (tawasul.referrals.services and tawasul.referrals.tasks).
+    REFERRAL_RECEIVED = "referral_received", _("Referral received")
+    REFERRAL_ACCEPTED = "referral_accepted", _("Referral accepted")
+    REFERRAL_DECLINED = "referral_declined", _("Referral declined")
+    REFERRAL_STARTED = "referral_started", _("Referral in progress")
+    REFERRAL_COMPLETED = "referral_completed", _("Referral completed")
+    REFERRAL_WITHDRAWN = "referral_withdrawn", _("Referral withdrawn")
+    REFERRAL_MESSAGE = "referral_message", _("Message on a referral")
+    REFERRAL_DUE_SOON = "referral_due_soon", _("Referral due soon")
+    REFERRAL_OVERDUE = "referral_overdue", _("Referral overdue")
+    # Referrals from embassies (tawasul.referrals.embassy_services).
+    EMBASSY_REFERRAL_RECEIVED = "embassy_referral_received", _("Referral from an embassy")
+    EMBASSY_REFERRAL_STATUS = "embassy_referral_status", _("Your referral was updated")
+    REFERRAL_HANDED_BACK = "referral_handed_back", _("Referral handed back to the intake desk")
+    # Requests to embassies (tawasul.coordination).
+    COORDINATION_RECEIVED = "coordination_received", _("Request from the foundation")
+    COORDINATION_APPROVAL_NEEDED = "coordination_approval_needed", _("Legal ground to approve")
+    COORDINATION_APPROVED = "coordination_approved", _("Legal ground approved")
+    COORDINATION_NOT_APPROVED = "coordination_not_approved", _("Legal ground refused")
+    COORDINATION_STATUS = "coordination_status", _("Request to an embassy updated")
+    COORDINATION_WITHDRAWN = "coordination_withdrawn", _("Request withdrawn by the foundation")
+    COORDINATION_STOPPED = "coordination_stopped", _("Request to an embassy stopped")
+    COORDINATION_MESSAGE = "coordination_message", _("Message on a request")
+    COORDINATION_DUE_SOON = "coordination_due_soon", _("Request due soon")
+    COORDINATION_OVERDUE = "coordination_overdue", _("Request overdue")
+    CONSENT_RETRACTION = "consent_retraction", _("Consent withdrawn")
 
 
 # The text of each kind, filled from `params` in the reader's language when shown, so a
-# notification reads in whatever language its recipient uses that day.
+# notification reads in whatever language its recipient uses that day. Referral texts
+# name the referral and the organizations, never the reason, summary or messages: a
+# notification list is glanced at over shoulders.
 NOTIFICATION_TEXT: dict[str, Any] = {
     NotificationKind.BREAK_GLASS: _(
         "%(actor)s opened the restricted case %(case)s, which they are not assigned to. "
         "Reason given: %(reason)s"
     ),
     NotificationKind.CASE_ASSIGNED: _("The case %(case)s was assigned to you."),
+    NotificationKind.REFERRAL_RECEIVED: _(
+        "%(from)s referred a person to your center (%(referral)s, %(urgency)s)."
+    ),
+    NotificationKind.REFERRAL_ACCEPTED: _("%(to)s accepted the referral %(referral)s."),
+    NotificationKind.REFERRAL_DECLINED: _("%(to)s declined the referral %(referral)s."),
+    NotificationKind.REFERRAL_STARTED: _("%(to)s started work on the referral %(referral)s."),
+    NotificationKind.REFERRAL_COMPLETED: _("%(to)s completed the referral %(referral)s."),
+    NotificationKind.REFERRAL_WITHDRAWN: _("%(from)s withdrew the referral %(referral)s."),
+    NotificationKind.REFERRAL_MESSAGE: _("New message on the referral %(referral)s."),
+    NotificationKind.REFERRAL_DUE_SOON: _(
+        "The referral %(referral)s is due soon and has not been decided."
+    ),
+    NotificationKind.REFERRAL_OVERDUE: _(
+        "The referral %(referral)s is overdue: it has not been accepted or declined."
+    ),
+    NotificationKind.EMBASSY_REFERRAL_RECEIVED: _(
+        "%(from)s referred a person to the foundation (%(referral)s, %(urgency)s)."
+    ),
+    NotificationKind.EMBASSY_REFERRAL_STATUS: _("Your referral %(referral)s: %(status)s."),
+    NotificationKind.REFERRAL_HANDED_BACK: _(
+        "%(to)s handed the referral %(referral)s back to the intake desk."
+    ),
 }
+
+
+def in_each_language(text_of: Callable[[], object]) -> dict[str, str]:
+    """A notification parameter whose wording depends on the language (an organization's
+    name, a choice's label), taken in every language of the site: the notification is
+    written in the actor's language but read in the recipient's."""
+    values: dict[str, str] = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            values[code] = str(text_of())
+    return values
+
+
+def _in_reader_language(value: Any) -> Any:
+    """A parameter as in_each_language stored it, in the active language (falling back to
+    the site's default, then to any); other parameters as they are."""
+    if not isinstance(value, dict):
+        return value
+    language = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    for code in (language, settings.LANGUAGE_CODE):
+        if value.get(code):
+            return value[code]
+    return next((text for text in value.values() if text), "")
 
 
 class Notification(BaseModel):
@@ -333,8 +407,9 @@ class Notification(BaseModel):
         if template is None:
             return str(self.get_kind_display())
         try:
-            return str(template) % self.params
-        except (KeyError, TypeError, ValueError):
+            return str(template) % {name: _in_reader_language(value)
+                                    for name, value in self.params.items()}
+        except (KeyError, TypeError, ValueError, AttributeError):
             return str(self.get_kind_display())
 
 

@@ -13,7 +13,10 @@ that grant is not stored and therefore never widens these selectors.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from tawasul.accounts.models import User
 from tawasul.accounts.roles import Role
@@ -93,6 +96,19 @@ def tasks_visible_to(viewer: object) -> QuerySet[Task]:
     if user is None:
         return qs.none()
     return qs.filter(Q(case__in=cases_visible_to(user).values("pk")) | Q(assigned_to=user))
+
+
+def with_overdue_flags(cases: Iterable[Case]) -> list[Case]:
+    """The cases of one list page, each with `has_overdue_task` set, in one query on the
+    page's rows. (As an EXISTS annotation of the list query, PostgreSQL plans it as a
+    hashed subplan reading every open task of the registry on each page.)"""
+    page = list(cases)
+    overdue = set(Task.objects.filter(
+        case__in=[case.pk for case in page], done_at__isnull=True, due_at__lt=timezone.now(),
+    ).values_list("case_id", flat=True))
+    for case in page:
+        case.has_overdue_task = case.pk in overdue  # type: ignore[attr-defined]
+    return page
 
 
 def case_team_of(case: Case) -> QuerySet[CaseTeamMember]:

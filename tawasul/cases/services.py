@@ -39,6 +39,7 @@ from tawasul.common.text import clean_text
 from tawasul.organizations.models import Organization, OrganizationKind, Service
 from tawasul.people.models import Person
 from tawasul.people.selectors import persons_visible_to
+from tawasul.people.services import require_live
 
 MANAGER_ROLES: frozenset[str] = frozenset({Role.DIRECTOR, Role.CASE_MANAGER})
 
@@ -102,6 +103,7 @@ def case_open(
     case = Case(center=center, person=person, case_type=case_type, opened_by=actor)
     require(center.kind == OrganizationKind.CENTER and _is_center_staff(actor, center),
             actor, center, "open cases in this center")
+    require_live(person)
     if not case_type.is_active or case_type.domain != center.domain:
         raise DomainError(
             "case_type_domain_mismatch",
@@ -395,10 +397,28 @@ def case_type_save(*, actor: User, case_type: CaseType) -> CaseType:
 
 
 def notification_mark_read(*, actor: User, notification: Notification) -> Notification:
-    """The recipient's own bookkeeping: no audit entry, nothing about a person changes."""
+    """The recipient's own bookkeeping; audited like every write (that a director saw a
+    break-the-glass notice may matter later). Marking a read notification does nothing."""
     if notification.recipient_id != actor.pk:
         raise DomainError("forbidden", _("You do not have permission to do this."))
     if notification.read_at is None:
-        notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at", "updated_at"])
+        with transaction.atomic():
+            notification.read_at = timezone.now()
+            notification.save(update_fields=["read_at", "updated_at"])
+            audit_record(action=AuditAction.UPDATE, actor=actor, obj=notification,
+                         fields=["read_at"])
     return notification
+
+
+def notifications_mark_all_read(*, actor: User) -> int:
+    """Every unread notification of the actor, in one statement and one audit entry (with
+    how many); returns that number."""
+    now = timezone.now()
+    with transaction.atomic():
+        count = selectors.notifications_of(actor).filter(read_at__isnull=True).update(
+            read_at=now, updated_at=now)
+        if count:
+            audit_record(action=AuditAction.UPDATE, actor=actor,
+                         object_type=Notification._meta.label_lower, fields=["read_at"],
+                         reason=f"all marked read: {count}")
+    return count

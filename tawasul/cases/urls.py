@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<uuid:case_id>/services/", views.case_record_service, name="record_service"),
     path("<uuid:case_id>/status/", views.case_change_status, name="change_status"),
     path("<uuid:case_id>/tasks/", views.task_add, name="add_task"),
+    path("<uuid:case_id>/documents/", views.case_upload_document, name="upload_document"),
     path("documents/<uuid:document_id>/", document_views.document_download,
          name="document_download"),
     path("export.csv", export_views.export_csv, name="export_csv"),

@@ -16,7 +16,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
@@ -30,7 +29,10 @@ from django.views.decorators.http import require_POST
 
 from tawasul.accounts.models import User
 from tawasul.accounts.selectors import users_visible_to
-from tawasul.cases import access, selectors, services, workflow
+from tawasul.audit.models import AuditAction
+from tawasul.audit.services import audit_record
+from tawasul.cases import access, documents, selectors, services, workflow
+from tawasul.cases.document_forms import DocumentUploadForm
 from tawasul.cases.forms import (
     BreakGlassForm,
     CaseFilterForm,
@@ -41,7 +43,9 @@ from tawasul.cases.forms import (
     TaskForm,
 )
 from tawasul.cases.models import Case, CaseStatus, CaseType, Task
+from tawasul.cases.pagination import CappedPaginator
 from tawasul.common import errors
+from tawasul.common.uploads import accepts_upload
 from tawasul.home.decorators import member_required
 from tawasul.organizations.models import Organization
 from tawasul.organizations.selectors import services_visible_to
@@ -115,13 +119,38 @@ def _search(qs: QuerySet[Case], text: str) -> QuerySet[Case]:
 
 # --- Case list -----------------------------------------------------------------------
 
+# The columns of the case list: the names recorded with the audited read of each page.
+CASE_LIST_FIELDS: tuple[str, ...] = (
+    "reference", "is_restricted", "person", "case_type", "status", "risk_level",
+    "assigned_manager", "opened_at",
+)
+
+
+def _audit_list_page(user: User, form: CaseFilterForm, page: Any) -> None:
+    """One READ entry per page shown: the names of the filters used (never what was typed:
+    a search is often a name), how many cases matched, and which ones were shown."""
+    if not form.is_bound:
+        filters = "none"
+    elif form.is_valid():
+        filters = ", ".join(name for name, value in form.cleaned_data.items() if value) or "none"
+    else:
+        filters = "invalid"
+    rows = str(page.paginator.count)
+    if getattr(page.paginator, "is_capped", False):
+        rows = f"more than {rows}"
+    audit_record(
+        action=AuditAction.READ, actor=user, object_type=Case._meta.label_lower,
+        fields=CASE_LIST_FIELDS,
+        reason=f"case list page {page.number}; filters: {filters}; rows: {rows}; "
+        f"shown: {' '.join(str(case.pk) for case in page)}",
+    )
+
 
 @member_required
 def case_list(request: HttpRequest) -> HttpResponse:
     user = _member(request)
     form = CaseFilterForm(request.GET or None, case_types=_case_types(_center(user)))
-    qs: QuerySet[Case] = selectors.cases_visible_to(user).annotate(
-        has_overdue_task=_overdue_tasks())
+    qs: QuerySet[Case] = selectors.cases_visible_to(user)
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
@@ -140,7 +169,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(_overdue_tasks())
     elif form.is_bound:
         qs = qs.none()
-    page = Paginator(qs.order_by("-opened_at"), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The count stops at a cap: at national scale a full count costs more than the page.
+    page = CappedPaginator(qs.order_by("-opened_at"), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    page.object_list = selectors.with_overdue_flags(page.object_list)
+    _audit_list_page(user, form, page)
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "cases/case_list.html", {
@@ -197,11 +230,15 @@ def _case_page(request: HttpRequest, user: User, case: Case, *, status: int = 20
         # The case was fetched and checked by access_case: its tasks are part of it.
         "tasks": list(case.tasks.select_related("assigned_to", "done_by")
                       .order_by("done_at", "due_at")),
+        "documents": list(case.documents.select_related("uploaded_by")
+                          .order_by("-created_at")),
         "team": list(selectors.case_team_of(case)),
         "now": timezone.now(),
         "can_contribute": can_contribute,
         "can_manage": can_manage,
         "by_break_glass": not selectors.sees_case_without_break_glass(user, case),
+        "break_glass_min_length": access.BREAK_GLASS_REASON_MIN_LENGTH,
+        "break_glass_max_length": access.BREAK_GLASS_REASON_MAX_LENGTH,
         "allowed_transitions": allowed,
     }
     if can_contribute:
@@ -210,6 +247,7 @@ def _case_page(request: HttpRequest, user: User, case: Case, *, status: int = 20
             services=_catalog(user, case))
         context["task_form"] = forms.get("task_form") or TaskForm(
             assignees=_staff(user, case.center_id, selectors.CENTER_ROLES))
+        context["document_form"] = forms.get("document_form") or DocumentUploadForm()
     if can_manage:
         context["status_form"] = forms.get("status_form") or StatusForm(allowed=allowed)
     return render(request, "cases/case_detail.html", context, status=status)
@@ -302,6 +340,31 @@ def case_record_service(request: HttpRequest, case_id: uuid.UUID) -> HttpRespons
         else:
             return _done(request, case, _("The service was recorded."))
     return _case_page(request, user, case, status=400, service_form=form)
+
+
+@accepts_upload(documents.max_bytes)
+@member_required
+@require_POST
+def case_upload_document(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
+    """A file too large for the request body reaches this view without its bytes
+    (tawasul.common.uploads), and document_upload refuses it by its size like any other."""
+    user, case = _action(request, case_id)
+    form = DocumentUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            document = documents.document_upload(
+                actor=user, case=case, file=form.cleaned_data["file"],
+                title=form.cleaned_data["title"],
+            )
+        except errors.PermissionDenied as exc:
+            raise _forbidden(exc) from exc
+        except errors.DomainError as exc:
+            _add_error(form, exc)
+        else:
+            messages.success(request, _("The document “%(title)s” was added.")
+                             % {"title": document.title})
+            return redirect(reverse("cases:detail", args=[case.pk]) + "#documents")
+    return _case_page(request, user, case, status=400, document_form=form)
 
 
 @member_required

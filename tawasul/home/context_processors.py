@@ -1,6 +1,7 @@
 """What every page of the shell needs: the navigation for the user's role, who is signed
-in, and whether the demo-mode banner shows. Computed lazily, so a page or fragment that
-does not render the shell does not pay for it."""
+in, how many of their notifications are unread, and whether the demo-mode banner shows.
+Computed lazily, so a page or fragment that does not render the shell does not pay for it
+(and a page that does pays one COUNT for the notifications)."""
 
 from __future__ import annotations
 
@@ -17,8 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 from tawasul.accounts.roles import Role
 from tawasul.audit.selectors import can_review_audit
-from tawasul.cases.selectors import center_member
+from tawasul.cases.selectors import center_member, notifications_of
 from tawasul.common.access import as_member
+from tawasul.coordination.selectors import coordination_nav_label
+from tawasul.network.selectors import embassy_member, network_manager
+from tawasul.portal.selectors import sees_communities
+from tawasul.referrals.selectors import referrals_nav_item
+from tawasul.webhooks.selectors import webhook_member
 
 DEMO_BANNER_TEMPLATES = ("accounts/_demo_banner.html", "includes/demo_banner.html")
 
@@ -28,6 +34,8 @@ class NavItem:
     label: str | Promise
     url: str
     active: bool = False
+    # A group (a dropdown in the top bar) has children and no URL of its own.
+    children: tuple[NavItem, ...] = ()
 
 
 @dataclass
@@ -37,6 +45,7 @@ class Shell:
     account: list[NavItem] = field(default_factory=list)
     show_demo_banner: bool = False
     demo_banner_template: str = ""
+    unread_notifications: int = 0
 
 
 def _url(*names: str) -> str:
@@ -50,13 +59,22 @@ def _url(*names: str) -> str:
 
 
 def _mark_active(items: list[NavItem], path: str) -> list[NavItem]:
-    """The item whose URL is the longest prefix of the current path is the current page."""
+    """The item whose URL is the longest prefix of the current path is the current page;
+    a group is current when one of its children is."""
     best = None
-    for item in items:
+    for item in [leaf for i in items for leaf in (i.children or (i,))]:
         matches = path == item.url if item.url == "/" else path.startswith(item.url)
         if matches and (best is None or len(item.url) > len(best.url)):
             best = item
-    return [NavItem(i.label, i.url, active=i is best) for i in items]
+    marked = []
+    for item in items:
+        if item.children:
+            children = tuple(NavItem(c.label, c.url, active=c is best) for c in item.children)
+            marked.append(NavItem(item.label, "", active=any(c.active for c in children),
+                                  children=children))
+        else:
+            marked.append(NavItem(item.label, item.url, active=item is best))
+    return marked
 
 
 def _navigation(user: Any) -> list[NavItem]:
@@ -70,24 +88,43 @@ def _navigation(user: Any) -> list[NavItem]:
             (_("My tasks"), _url("cases:my_tasks")),
             (_("Referrals"), _url("referrals:inbox")),
         ]
-    candidates += [
+    if (referrals_nav := referrals_nav_item(user)) is not None:
+        candidates.append((referrals_nav[0], _url(referrals_nav[1])))
+    if (requests_label := coordination_nav_label(user)) is not None:
+        candidates.append((requests_label, _url("coordination:list")))
+    if network_manager(user) is not None:
+        candidates.append((_("Diplomatic network"), _url("network:missions")))
+    elif embassy_member(user) is not None:
+        candidates.append((_("Bulletins"), _url("network:bulletins")))
+    if sees_communities(user):
+        candidates.append((_("Community counts"), _url("portal:community")))
+    if can_review_audit(user):
+        candidates.append((_("Audit trail"), _url("audit:list")))
+    items = [NavItem(label, url) for label, url in candidates if url]
+    # The directory pages are one menu, so that the top bar fits one line in both languages.
+    directory = [
         (_("Organizations"), _url("organizations:list")),
         (_("Services"), _url("organizations:services")),
         (_("Users") if user.role == Role.ADMIN else _("My colleagues"), _url("accounts:users")),
+        (_("Public directory"), _url("public:directory")),
     ]
-    if can_review_audit(user):
-        candidates.append((_("Audit trail"), _url("audit:list")))
-    if user.role == Role.ADMIN and user.is_staff:
-        candidates.append((_("Administration"), _url("admin:index")))
-    return [NavItem(label, url) for label, url in candidates if url]
+    children = tuple(NavItem(label, url) for label, url in directory if url)
+    if children:
+        items.append(NavItem(_("Directory"), "", children=children))
+    return items
 
 
-def _account_menu() -> list[NavItem]:
+def _account_menu(user: Any) -> list[NavItem]:
     candidates: list[tuple[str | Promise, str]] = [
         (_("My account"), _url("accounts:profile")),
         (_("API tokens"), _url("tokens:list")),
         (_("API documentation"), _url("api:docs", "api:swagger-ui")),
     ]
+    if webhook_member(user) is not None:
+        # An organization's endpoints (every organization's, for administrators).
+        candidates.append((_("Webhooks"), _url("webhooks:list")))
+    if user.role == Role.ADMIN and user.is_staff:
+        candidates.append((_("Administration"), _url("admin:index")))
     return [NavItem(label, url) for label, url in candidates if url]
 
 
@@ -117,7 +154,8 @@ def build_shell(request: HttpRequest) -> Shell:
     shell = Shell(is_assigned=as_member(user) is not None)
     if shell.is_assigned:
         shell.nav = _mark_active(_navigation(user), request.path)
-        shell.account = _mark_active(_account_menu(), request.path)
+        shell.account = _mark_active(_account_menu(user), request.path)
+        shell.unread_notifications = notifications_of(user).filter(read_at__isnull=True).count()
     if two_factor_status(user) == "exempt_demo":
         shell.show_demo_banner = True
         shell.demo_banner_template = _demo_banner_template()

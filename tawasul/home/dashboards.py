@@ -23,6 +23,9 @@ from tawasul.audit.models import AuditAction, AuditEntry
 from tawasul.audit.selectors import audit_entries_visible_to, can_review_audit
 from tawasul.cases.models import CaseStatus
 from tawasul.cases.selectors import cases_visible_to, tasks_visible_to
+from tawasul.coordination.models import AWAITING_EMBASSY
+from tawasul.coordination.selectors import overdue, requests_visible_to
+from tawasul.network.selectors import bulletins_for_mission
 from tawasul.organizations.access import can_manage_contacts_of, can_manage_services_of
 from tawasul.organizations.models import (
     PARTNER_KINDS,
@@ -34,6 +37,9 @@ from tawasul.organizations.selectors import (
     organizations_visible_to,
     services_visible_to,
 )
+from tawasul.portal.threads import unread_of
+from tawasul.referrals.embassy_view import STATUS_FOR_EMBASSY, EmbassyStatus
+from tawasul.referrals.selectors import embassy_inbox
 
 RECENT_DENIALS = 10
 
@@ -209,6 +215,49 @@ def my_case_work(user: User) -> dict[str, Any]:
         ),
         "now": timezone.now(),
     }
+
+
+@dataclass(frozen=True)
+class EmbassyWork:
+    """What waits for an embassy's user, each figure from the owning app's selectors."""
+
+    open_referrals: int
+    open_requests: int
+    overdue_requests: int
+    unread_messages: int
+    more_unread: bool
+    unread_bulletins: int
+
+
+# The statuses in which an embassy's own list shows its referral as open.
+EMBASSY_OPEN_STATUSES: frozenset[str] = frozenset({
+    EmbassyStatus.SUBMITTED, EmbassyStatus.UNDER_REVIEW, EmbassyStatus.ACCEPTED,
+    EmbassyStatus.IN_PROGRESS,
+})
+
+
+def embassy_work(user: User) -> EmbassyWork:
+    """The embassy's referrals still open, requests from the foundation waiting for the
+    embassy (and those past due), the messages the user has not read, and the bulletins
+    they have not opened.
+
+    Open referrals are counted as the embassy's own list shows their status
+    (tawasul.referrals.embassy_view.embassy_status): one about a person withheld from the
+    embassy always reads "submitted", so it counts as open whatever became of it;
+    counting it otherwise would tell the embassy which one is withheld."""
+    requests = requests_visible_to(user)
+    unread = unread_of(user)
+    shown_open = [status for status, shown in STATUS_FOR_EMBASSY.items()
+                  if shown in EMBASSY_OPEN_STATUSES]
+    return EmbassyWork(
+        open_referrals=embassy_inbox(user).filter(
+            Q(person_no_contact=True) | Q(status__in=shown_open)).count(),
+        open_requests=requests.filter(status__in=AWAITING_EMBASSY).count(),
+        overdue_requests=overdue(requests).count(),
+        unread_messages=unread.messages,
+        more_unread=unread.more,
+        unread_bulletins=bulletins_for_mission(user).filter(Q(read_at__isnull=True)).count(),
+    )
 
 
 @dataclass(frozen=True)

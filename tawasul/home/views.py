@@ -49,6 +49,7 @@ def _center(user: User) -> dict[str, Any]:
 def _embassy(user: User) -> dict[str, Any]:
     return {
         **dashboards.own_organization(user),
+        "work": dashboards.embassy_work(user),
         "centers": dashboards.centers_with_services(user),
         "foundation": dashboards.foundation_contacts(user),
     }

@@ -25,6 +25,7 @@ from tawasul.people.models import (
     Consent,
     Person,
     PersonIdentifier,
+    PersonMerge,
     Relationship,
     SafetyFlag,
 )
@@ -247,3 +248,40 @@ class ConsentAdmin(AdminRoleOnly, admin.ModelAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         # The service set the recipients; the form must not save them again.
         return None
+
+
+@admin.register(PersonMerge)
+class PersonMergeAdmin(AdminRoleOnly, admin.ModelAdmin):
+    """The merge history, read only: merging and undoing go through the pages
+    (tawasul.people.merge_views), which show what a merge would move before it does."""
+
+    list_display = ("merged_at", "duplicate_reference", "survivor_reference", "actor",
+                    "unmerged_at")
+    list_select_related = ("survivor", "duplicate", "actor")
+    # Not `moved` itself: it holds the values filled into the survivor.
+    fields = ("duplicate_reference", "survivor_reference", "actor", "reason", "merged_at",
+              "moved_summary", "unmerged_at", "unmerged_by", "unmerge_reason")
+    readonly_fields = fields
+
+    @admin.display(description=_("duplicate record"))
+    def duplicate_reference(self, obj: PersonMerge) -> str:
+        return obj.duplicate.reference
+
+    @admin.display(description=_("surviving record"))
+    def survivor_reference(self, obj: PersonMerge) -> str:
+        return obj.survivor.reference
+
+    @admin.display(description=_("what was moved"))
+    def moved_summary(self, obj: PersonMerge) -> str:
+        from tawasul.people.merge import moved_counts
+
+        return ", ".join(f"{name}: {count}" for name, count in moved_counts(obj)) or "—"
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

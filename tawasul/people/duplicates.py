@@ -5,9 +5,12 @@ The engine is pure Python; this module is its Django side:
   PersonMatchKey (delete and insert, in the caller's transaction), so candidates are found
   by an indexed IN lookup instead of a scan of the registry;
 - `suggest_duplicates(user=, draft=)` turns what a worker has typed so far into the
-  engine's PersonRecord, fetches at most MAX_CANDIDATES persons sharing the most keys,
-  plus every person holding one of the typed identifiers, scores them with the engine
-  and returns the best, each with translated reasons.
+  engine's PersonRecord, fetches at most MAX_CANDIDATES persons sharing the most of its
+  lookup keys (the engine's `lookup_keys`: no broad name-only key when a date of birth is
+  typed, and a broad key held by more than BROAD_KEY_CAP persons skipped), plus every
+  person holding one of the typed identifiers, scores them with the engine and returns
+  the best, each with translated reasons. Every query is an indexed lookup bounded by
+  the caps, whatever the registry's size.
 
 Only users who may register persons get suggestions, and only among the persons they may
 see (the registry's identity view, DESIGN rule 2).
@@ -34,6 +37,10 @@ from tawasul.people.models import Person, PersonIdentifier, PersonMatchKey
 
 # Candidates scored per suggestion: bounds the work whatever the registry's size.
 MAX_CANDIDATES = 200
+# A broad (name-only) key held by more persons than this is a common name: looking it up
+# would count thousands of rows for little evidence, so it is skipped (the engine's
+# find_clusters does the same with max_broad_block).
+BROAD_KEY_CAP = 200
 # Below this the engine's evidence is against the match; not worth a worker's attention.
 MIN_SCORE = 0.2
 KEY_MAX_LENGTH = 120
@@ -141,6 +148,35 @@ def _keys(record: engine.PersonRecord) -> dict[str, str]:
     return out
 
 
+def _lookup_keys(record: engine.PersonRecord) -> list[str]:
+    """The keys to look candidates up by: the engine's lookup keys, without the broad keys
+    that hold more than BROAD_KEY_CAP persons (one bounded index probe each)."""
+    from tawasul.people.matching import blocking
+
+    keys = list(dict.fromkeys(str(k)[:KEY_MAX_LENGTH] for k in blocking.lookup_keys(record)))
+    return [k for k in keys if not blocking.is_broad(k) or not _over_full(k)]
+
+
+def _over_full(key: str) -> bool:
+    # The (key, person) index answers it alone, reading at most BROAD_KEY_CAP + 1 entries.
+    return PersonMatchKey.objects.filter(key=key).values_list("person_id", flat=True)[
+        BROAD_KEY_CAP:BROAD_KEY_CAP + 1].exists()
+
+
+_warmed_up = False
+
+
+def _warm_up() -> None:
+    """Build the engine's name dictionary index once per process (≈0.2 s), at the first
+    suggestion rather than at start-up: processes that never suggest do not pay it."""
+    global _warmed_up
+    if not _warmed_up:
+        from tawasul.people import matching
+
+        matching.warm_up()
+        _warmed_up = True
+
+
 def refresh_match_keys(person: Person) -> None:
     """Replace the person's blocking keys. Call inside the transaction that changed it."""
     keys = _keys(person_record(person))
@@ -167,6 +203,7 @@ def suggest_duplicates(
         audit_record(action=AuditAction.ACCESS_DENIED, actor=user,
                      object_type=Person._meta.label_lower, reason="may not suggest duplicates")
         raise PermissionDenied("forbidden", _("You do not have permission to do this."))
+    _warm_up()
     visible = selectors.persons_visible_to(member)
     record = draft_record(draft)
 
@@ -179,13 +216,13 @@ def suggest_duplicates(
             PersonIdentifier.objects.filter(identifier_match).values_list("person_id", flat=True)
         )
 
-    keys = list(_keys(record))
+    keys = _lookup_keys(record)
     by_key: list[Any] = []
     if keys:
         by_key = list(
             PersonMatchKey.objects.filter(key__in=keys)
             .values("person_id")
-            .annotate(shared=Count("id"))
+            .annotate(shared=Count("person_id"))  # from the (key, person) index alone
             .order_by("-shared")
             .values_list("person_id", flat=True)[:MAX_CANDIDATES]
         )

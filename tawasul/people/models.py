@@ -429,3 +429,61 @@ class PersonMatchKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class PersonMerge(BaseModel):
+    """One merge of a duplicate record into the record that survives, and what it moved,
+    so that it can be undone exactly (tawasul.people.merge).
+
+    `moved` holds, by relation ("cases.case.person"), the ids of the rows moved from the
+    duplicate to the survivor; the rows dropped because they would have become
+    self-referential or repeated (relationships), serialized whole; and the survivor's
+    fields filled from the duplicate, with the value each had before."""
+
+    survivor = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="merges_received",
+        verbose_name=_("surviving record"),
+    )
+    duplicate = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="merges_as_duplicate",
+        verbose_name=_("duplicate record"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("merged by"),
+    )
+    reason = models.TextField(_("reason"))
+    merged_at = models.DateTimeField(_("merged at"), default=timezone.now)
+    moved = models.JSONField(_("what was moved"), default=dict, blank=True)
+    unmerged_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    unmerged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("undone by"),
+    )
+    unmerge_reason = models.TextField(_("reason for undoing"), blank=True)
+
+    class Meta:
+        verbose_name = _("merge of persons")
+        verbose_name_plural = _("merges of persons")
+        ordering = ["-merged_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="person_merge_not_into_itself", condition=~Q(survivor=F("duplicate"))
+            ),
+            # A record is merged into one other at a time; an undone merge stays as history.
+            models.UniqueConstraint(
+                fields=["duplicate"], condition=Q(unmerged_at__isnull=True),
+                name="person_merge_one_live_per_duplicate",
+            ),
+            models.CheckConstraint(
+                name="person_merge_undone_by_someone",
+                condition=Q(unmerged_at__isnull=True) | Q(unmerged_by__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.duplicate_id} → {self.survivor_id}"
+
+    @property
+    def is_undone(self) -> bool:
+        return self.unmerged_at is not None

@@ -83,7 +83,10 @@ def safety_flags_visible_to(viewer: object) -> QuerySet[SafetyFlag]:
     user = registry_member(viewer)
     if user is None:
         return qs.none()
-    qs = qs.filter(person__in=persons_visible_to(user))
+    # The condition of persons_visible_to on the joined person, not `person__in` its
+    # queryset: a subquery over the whole registry on every person page.
+    if user.role != Role.ADMIN:
+        qs = qs.filter(person__is_active=True)
     if is_foundation_registrar(user):
         return qs
     return qs.filter(

@@ -10,7 +10,9 @@ the field it concerns and a translated message.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
@@ -150,6 +152,15 @@ def _next_reference(year: int) -> str:
     return next_reference(PersonReferenceCounter, "P", year)
 
 
+def require_live(person: Person) -> None:
+    """A record merged into another is history: work goes on the surviving record."""
+    if person.merged_into_id:
+        raise DomainError(
+            "person_merged",
+            _("This record was merged into another person's record; work on that record."),
+        )
+
+
 def _require_registry_writer(actor: User, obj: models.Model) -> None:
     require(access.can_register_persons(actor), actor, obj, "register persons")
 
@@ -199,6 +210,7 @@ def person_register(
 
 def person_update(*, actor: User, person: Person, **fields: Unpack[PersonFields]) -> Person:
     require(access.can_edit_person(actor, person), actor, person, "change this person")
+    require_live(person)
     data = _normalized(dict(fields))
     with transaction.atomic():
         current = Person.objects.select_for_update().get(pk=person.pk)
@@ -282,6 +294,7 @@ def identifier_add(
     *, actor: User, person: Person, type: str, value: str, issuing_country: str = ""
 ) -> PersonIdentifier:
     require(access.can_edit_person(actor, person), actor, person, "change this person")
+    require_live(person)
     with transaction.atomic():
         identifier = _identifier_add(
             actor=actor, person=person, type=type, value=value, issuing_country=issuing_country
@@ -316,6 +329,8 @@ def relationship_add(
     """`from_person` is the `kind` of `to_person`; the reciprocal row is created too."""
     require(access.can_edit_person(actor, from_person), actor, from_person,
             "change this person")
+    require_live(from_person)
+    require_live(to_person)
     if kind not in RelationshipKind.values:
         raise DomainError("invalid", _("Choose the relationship."), field="kind")
     if from_person.pk == to_person.pk:
@@ -399,6 +414,7 @@ def guardians_of(person: Person) -> list[Person]:
 def safety_flag_set(*, actor: User, person: Person, kind: str, note: str = "") -> SafetyFlag:
     require(access.can_manage_safety_flags(actor, person), actor, person,
             "set safety flags")
+    require_live(person)
     if kind not in SafetyFlagKind.values:
         raise DomainError("invalid", _("Choose the kind of flag."), field="kind")
     note = clean_text(note or "", multiline=True)
@@ -412,6 +428,9 @@ def safety_flag_set(*, actor: User, person: Person, kind: str, note: str = "") -
         audit_record(action=AuditAction.CREATE, actor=actor, obj=flag,
                      fields=["kind", "note"] if note else ["kind"],
                      reason=f"person {person.pk}")
+        if kind == SafetyFlagKind.NO_CONTACT_HOME_COUNTRY:  # open requests to the embassy go
+            from tawasul.coordination.services import no_contact_flag_set
+            no_contact_flag_set(actor=actor, person=person)
     return flag
 
 
@@ -463,6 +482,7 @@ def consent_record(
     person who is their guardian or parent, or a named grantor). A child's consent is
     given by a guardian."""
     require(access.can_record_consent(actor, person), actor, person, "record consent")
+    require_live(person)
     if purpose not in ConsentPurpose.values:
         raise DomainError("invalid", _("Choose the purpose."), field="purpose")
     purpose_text = clean_text(purpose_text or "", multiline=True)
@@ -507,28 +527,41 @@ def consent_record(
         granted_by_relationship=granted_by_relationship, recorded_by=actor,
         recorded_by_organization=actor.organization,
     )
-    with transaction.atomic():
-        if evidence is not None:
-            consent.evidence.save(getattr(evidence, "name", "evidence"), evidence, save=False)
-        consent.save()
-        consent.recipients.set(recipient_list)
-        audit_record(
-            action=AuditAction.CREATE, actor=actor, obj=consent,
-            fields=[
-                "person", "purpose", "recipients", "data_categories", "granted_at",
-                *(["purpose_text"] if purpose_text else []),
-                *(["expires_at"] if expires_at else []),
-                *(["granted_by_person"] if granted_by_person else []),
-                *(["granted_by_name", "granted_by_relationship"] if granted_by_name else []),
-                *(["evidence"] if evidence is not None else []),
-            ],
-        )
+    try:
+        with transaction.atomic():
+            if evidence is not None:
+                consent.evidence.save(_evidence_stored_name(evidence), evidence, save=False)
+            consent.save()
+            consent.recipients.set(recipient_list)
+            audit_record(
+                action=AuditAction.CREATE, actor=actor, obj=consent,
+                fields=[
+                    "person", "purpose", "recipients", "data_categories", "granted_at",
+                    *(["purpose_text"] if purpose_text else []),
+                    *(["expires_at"] if expires_at else []),
+                    *(["granted_by_person"] if granted_by_person else []),
+                    *(["granted_by_name", "granted_by_relationship"] if granted_by_name else []),
+                    *(["evidence"] if evidence is not None else []),
+                ],
+            )
+    except BaseException:
+        if consent.evidence:
+            consent.evidence.delete(save=False)  # nothing recorded: no orphan file either
+        raise
     return consent
 
 
+def _evidence_stored_name(evidence: File[Any]) -> str:
+    """A random name with the extension validate_evidence accepted, as for case
+    documents: the uploaded file's name (often the person's own) is neither stored nor
+    part of the path."""
+    suffix = Path(str(getattr(evidence, "name", "") or "")).suffix.lower()
+    return f"{secrets.token_hex(16)}{suffix}"
+
+
 def consent_withdraw(*, actor: User, consent: Consent, reason: str) -> Consent:
-    """Stops future sharing from now on. (Notifying the recipients comes with the
-    notifications; the withdrawal is audited.)"""
+    """Stops future sharing from now on: requests relying on it are withdrawn and each
+    recipient is sent a retraction notice (coordination.services.consent_withdrawn)."""
     require(access.can_withdraw_consent(actor, consent), actor, consent, "withdraw consent")
     reason = clean_text(reason or "", multiline=True)
     if not reason:
@@ -549,6 +582,8 @@ def consent_withdraw(*, actor: User, consent: Consent, reason: str) -> Consent:
                                     "updated_at"])
         audit_record(action=AuditAction.UPDATE, actor=actor, obj=current,
                      fields=["withdrawn_at", "withdrawn_by", "withdrawal_reason"])
+        from tawasul.coordination.services import consent_withdrawn
+        consent_withdrawn(actor=actor, consent=current)
     return current
 
 

@@ -15,7 +15,7 @@ from tawasul.audit.services import audit_record
 from tawasul.cases.selectors import center_member
 from tawasul.common.access import fetch_or_deny
 from tawasul.referrals import selectors
-from tawasul.referrals.models import Referral
+from tawasul.referrals.models import Referral, ReferralKind
 
 DECIDER_ROLES: frozenset[str] = frozenset({Role.DIRECTOR, Role.CASE_MANAGER})
 
@@ -39,8 +39,31 @@ def can_decide(user: User, referral: Referral) -> bool:
 
 
 def can_withdraw(user: User, referral: Referral) -> bool:
+    """The sender; of an assignment of an embassy referral, the intake desk (taking it
+    back from the center, to route it again)."""
     return selectors.is_sender(user, referral)
 
 
 def can_write_message(user: User, referral: Referral) -> bool:
+    """Both sides of a referral between centers and of an assignment. On an embassy
+    referral, the thread is between the referring embassy (its consular officers) and
+    the foundation (its intake desk and liaison officers); the assigned center does not
+    write to the embassy (a center asks an embassy through a coordination request, under
+    its own consent or legal ground)."""
+    if referral.kind == ReferralKind.EMBASSY_TO_FOUNDATION:
+        if selectors.is_referring_embassy(user, referral):
+            return user.role == Role.CONSULAR_OFFICER
+        return selectors.foundation_router(user) is not None
     return selectors.is_sender(user, referral) or selectors.is_receiver(user, referral)
+
+
+def can_submit_embassy_referral(user: object) -> bool:
+    """An embassy's consular officers refer its nationals; its viewers only read."""
+    member = selectors.embassy_member(user)
+    return member is not None and member.role == Role.CONSULAR_OFFICER
+
+
+def can_triage(user: object, referral: Referral) -> bool:
+    """Link, register, assign, decline: the intake desk, on a referral from an embassy."""
+    return (referral.kind == ReferralKind.EMBASSY_TO_FOUNDATION
+            and selectors.intake_member(user) is not None)

@@ -37,3 +37,31 @@ def referral_remind_at(urgency: str, sent_at: dt.datetime) -> dt.datetime:
         getattr(settings, "REFERRAL_REMINDER_FRACTION", DEFAULT_REFERRAL_REMINDER_FRACTION)
     )
     return sent_at + dt.timedelta(hours=due_hours()[urgency] * fraction)
+
+
+# A referral from an embassy is due at the foundation's intake desk, which should assign
+# it to a center or decline it by then: emergencies within hours, urgent referrals within
+# days, routine ones within weeks. REFERRAL_TRIAGE_DUE_HOURS in the settings overrides any
+# of these (hours per urgency). Once assigned, the center's decision is due by
+# REFERRAL_DUE_HOURS, as for any referral to a center.
+DEFAULT_TRIAGE_DUE_HOURS: dict[str, int] = {
+    "emergency": 4,
+    "urgent": 72,
+    "routine": 336,
+}
+
+
+def triage_due_hours() -> dict[str, int]:
+    configured = getattr(settings, "REFERRAL_TRIAGE_DUE_HOURS", None) or {}
+    return {**DEFAULT_TRIAGE_DUE_HOURS, **{str(k): int(v) for k, v in configured.items()}}
+
+
+def triage_due_at(urgency: str, sent_at: dt.datetime) -> dt.datetime:
+    return sent_at + dt.timedelta(hours=triage_due_hours()[urgency])
+
+
+def triage_remind_at(urgency: str, sent_at: dt.datetime) -> dt.datetime:
+    fraction = float(
+        getattr(settings, "REFERRAL_REMINDER_FRACTION", DEFAULT_REFERRAL_REMINDER_FRACTION)
+    )
+    return sent_at + dt.timedelta(hours=triage_due_hours()[urgency] * fraction)

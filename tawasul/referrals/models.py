@@ -1,8 +1,15 @@
 """Referrals: one organization asks another to take a person on.
 
 Generic on purpose: `from_organization` and `to_organization` are any organizations and
-`kind` says which route a referral takes. Today only center → center exists; the
-embassy → foundation route adds a kind (and has no source case).
+`kind` says which route a referral takes:
+- center → center, from a case of the sending center;
+- embassy → foundation: an embassy refers one of its nationals. It carries the person as
+  the embassy described them (`SubmittedPerson`), matched against the registry on
+  arrival; `person` stays empty until the foundation's intake desk links the referral to
+  a registered person (an existing one, or one it registers from what the embassy sent);
+- foundation → center: the intake desk assigns an embassy referral (its `parent`) to a
+  center, which accepts it (opening its own case) or hands it back. The embassy referral
+  follows its assignment's status (tawasul.referrals.embassy_services).
 
 What a center-to-center referral carries (DESIGN, consent model):
 - always: the person (identity, which the registry shares among centers anyway), the
@@ -16,20 +23,22 @@ What a center-to-center referral carries (DESIGN, consent model):
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
-from tawasul.cases.models import NOTIFICATION_TEXT
 from tawasul.common.models import BaseModel
 from tawasul.organizations.models import CenterDomain
+from tawasul.people.models import Sex
 
 
 class ReferralKind(models.TextChoices):
     CENTER_TO_CENTER = "center_to_center", _("Center to center")
+    EMBASSY_TO_FOUNDATION = "embassy_to_foundation", _("From an embassy")
+    FOUNDATION_TO_CENTER = "foundation_to_center", _("From the intake desk")
 
 
 class Urgency(models.TextChoices):
@@ -40,6 +49,8 @@ class Urgency(models.TextChoices):
 
 class ReferralStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
+    # An embassy referral the intake desk has assigned to a center (or had handed back).
+    UNDER_REVIEW = "under_review", _("Under review")
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     IN_PROGRESS = "in_progress", _("In progress")
@@ -49,8 +60,11 @@ class ReferralStatus(models.TextChoices):
 
 # A person has at most one of these to the same organization at a time.
 OPEN_STATUSES: tuple[str, ...] = (
-    ReferralStatus.SUBMITTED, ReferralStatus.ACCEPTED, ReferralStatus.IN_PROGRESS,
+    ReferralStatus.SUBMITTED, ReferralStatus.UNDER_REVIEW, ReferralStatus.ACCEPTED,
+    ReferralStatus.IN_PROGRESS,
 )
+# An embassy referral waits for the intake desk in these statuses while no center holds it.
+TRIAGE_STATUSES: tuple[str, ...] = (ReferralStatus.SUBMITTED, ReferralStatus.UNDER_REVIEW)
 
 
 class ReferralReferenceCounter(models.Model):
@@ -81,9 +95,20 @@ class Referral(BaseModel):
         "cases.Case", on_delete=models.PROTECT, null=True, blank=True,
         related_name="referrals_sent", verbose_name=_("referring case"),
     )
+    # Empty only for an embassy referral that the intake desk has not linked yet.
     person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="referrals",
-        verbose_name=_("person"),
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="referrals", verbose_name=_("person"),
+    )
+    # A foundation → center referral: the embassy referral it assigns.
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="assignments",
+        verbose_name=_("embassy referral"),
+    )
+    # An embassy referral: the center that holds its open assignment, if any.
+    assigned_center = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("assigned to"),
     )
     domain = models.CharField(_("domain"), max_length=20, choices=CenterDomain.choices)
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
@@ -149,6 +174,14 @@ class Referral(BaseModel):
                 condition=Q(status__in=OPEN_STATUSES),
                 name="referral_one_open_per_person_recipient",
             ),
+            models.CheckConstraint(
+                name="referral_person_unless_from_embassy",
+                condition=Q(person__isnull=False) | Q(kind="embassy_to_foundation"),
+            ),
+            models.CheckConstraint(
+                name="referral_assignment_has_parent",
+                condition=Q(parent__isnull=False) | ~Q(kind="foundation_to_center"),
+            ),
         ]
         indexes = [
             models.Index(fields=["to_organization", "status", "-sent_at"],
@@ -160,6 +193,13 @@ class Referral(BaseModel):
                          condition=Q(status="submitted", overdue_flagged_at__isnull=True)),
             models.Index(fields=["remind_at"], name="referral_undecided_remind",
                          condition=Q(status="submitted", reminder_sent_at__isnull=True)),
+            # The embassy's own referrals, newest first (selectors.embassy_inbox).
+            models.Index(fields=["from_organization", "-sent_at"], name="referral_embassy_inbox",
+                         condition=Q(kind="embassy_to_foundation")),
+            # The intake desk's queue: embassy referrals no center holds (selectors.intake_queue).
+            models.Index(fields=["sent_at"], name="referral_intake_queue",
+                         condition=Q(kind="embassy_to_foundation",
+                                     status__in=TRIAGE_STATUSES, assigned_center__isnull=True)),
         ]
 
     def __str__(self) -> str:
@@ -173,6 +213,20 @@ class Referral(BaseModel):
 class ReferralEventKind(models.TextChoices):
     STATUS_CHANGE = "status_change", _("Status change")
     MESSAGE = "message", _("Message")
+    # The intake desk's routing of an embassy referral (linked, assigned, handed back):
+    # the foundation's own record, never shown to the embassy.
+    TRIAGE = "triage", _("Triage")
+
+
+class TriageAction(models.TextChoices):
+    """What a triage event of an embassy referral records."""
+
+    LINKED = "linked", _("Linked to a registered person")
+    REGISTERED = "registered", _("Registered as a new person")
+    MATCHED_AGAIN = "matched_again", _("Matched against the registry again")
+    ASSIGNED = "assigned", _("Assigned to a center")
+    HANDED_BACK = "handed_back", _("Handed back by the center")
+    TAKEN_BACK = "taken_back", _("Taken back from the center")
 
 
 class ReferralEvent(BaseModel):
@@ -194,6 +248,11 @@ class ReferralEvent(BaseModel):
         _("to status"), max_length=12, choices=ReferralStatus.choices, blank=True
     )
     text = models.TextField(_("text"), blank=True)
+    # Triage events: what was done, and the reference it concerns (the person's, the
+    # assignment's).
+    action = models.CharField(_("action"), max_length=20, choices=TriageAction.choices,
+                              blank=True)
+    target = models.CharField(_("concerns"), max_length=30, blank=True)
     at = models.DateTimeField(_("when"))
 
     class Meta:
@@ -209,6 +268,10 @@ class ReferralEvent(BaseModel):
                 name="referral_message_has_text",
                 condition=~Q(kind="message") | Q(text__gt=""),
             ),
+            models.CheckConstraint(
+                name="referral_triage_event_has_action",
+                condition=~Q(kind="triage") | Q(action__gt=""),
+            ),
         ]
         indexes = [models.Index(fields=["referral", "at"], name="referral_event_timeline")]
 
@@ -216,39 +279,74 @@ class ReferralEvent(BaseModel):
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
 
 
-class ReferralNotificationKind(models.TextChoices):
-    """Kinds of tawasul.cases.models.Notification that referrals create."""
+class SubmittedPerson(BaseModel):
+    """The person as the referring embassy described them, kept as it was sent: it is
+    the embassy's own statement, shown back to it, never written into the registry by
+    itself. The intake desk links the referral to a registered person, or registers one
+    from it (tawasul.referrals.embassy_services).
 
-    RECEIVED = "referral_received", _("Referral received")
-    ACCEPTED = "referral_accepted", _("Referral accepted")
-    DECLINED = "referral_declined", _("Referral declined")
-    STARTED = "referral_started", _("Referral in progress")
-    COMPLETED = "referral_completed", _("Referral completed")
-    WITHDRAWN = "referral_withdrawn", _("Referral withdrawn")
-    MESSAGE = "referral_message", _("Message on a referral")
-    DUE_SOON = "referral_due_soon", _("Referral due soon")
-    OVERDUE = "referral_overdue", _("Referral overdue")
+    `matches` are the registry's candidates found on arrival by the matching engine
+    (tawasul.referrals.matching): [{"person": id, "score": 0..1, "reasons": [{"code",
+    "params"}]}], best first. Ids, not foreign keys: a merge of persons does not move
+    them, and they are read through the registry's own selector when shown (to the
+    foundation's intake desk only; never to the embassy)."""
+
+    referral = models.OneToOneField(
+        Referral, on_delete=models.CASCADE, related_name="submitted_person",
+        verbose_name=_("referral"),
+    )
+    name_ar = models.CharField(_("name (Arabic)"), max_length=300, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
+    date_of_birth = models.DateField(_("date of birth"))
+    nationality = CountryField(_("nationality"))
+    passport_number = models.CharField(_("passport number"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=16, blank=True)
+    matches = models.JSONField(_("registry matches"), default=list, blank=True)
+    matched_at = models.DateTimeField(_("matched at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("person as submitted")
+        verbose_name_plural = _("persons as submitted")
+        constraints = [
+            models.CheckConstraint(name="submitted_person_has_a_name",
+                                   condition=Q(name_ar__gt="") | Q(name_en__gt="")),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if (get_language() or "ar").startswith("ar"):
+            return self.name_ar or self.name_en
+        return self.name_en or self.name_ar
 
 
-# Notification texts name the referral and the organizations, never the reason, summary
-# or messages: a notification list is glanced at over shoulders.
-REFERRAL_NOTIFICATION_TEXT: dict[str, Any] = {
-    ReferralNotificationKind.RECEIVED: _(
-        "%(from)s referred a person to your center (%(referral)s, %(urgency)s)."
-    ),
-    ReferralNotificationKind.ACCEPTED: _("%(to)s accepted the referral %(referral)s."),
-    ReferralNotificationKind.DECLINED: _("%(to)s declined the referral %(referral)s."),
-    ReferralNotificationKind.STARTED: _("%(to)s started work on the referral %(referral)s."),
-    ReferralNotificationKind.COMPLETED: _("%(to)s completed the referral %(referral)s."),
-    ReferralNotificationKind.WITHDRAWN: _("%(from)s withdrew the referral %(referral)s."),
-    ReferralNotificationKind.MESSAGE: _("New message on the referral %(referral)s."),
-    ReferralNotificationKind.DUE_SOON: _(
-        "The referral %(referral)s is due soon and has not been decided."
-    ),
-    ReferralNotificationKind.OVERDUE: _(
-        "The referral %(referral)s is overdue: it has not been accepted or declined."
-    ),
-}
-# The notification list lives in the cases app for now; it reads its texts from this
-# registry, so referral notifications read in the recipient's language like the others.
-NOTIFICATION_TEXT.update(REFERRAL_NOTIFICATION_TEXT)
+class ReferralAttachment(BaseModel):
+    """A file sent with a message on an embassy referral. The bytes live under
+    MEDIA_ROOT/referrals, which no URL serves, under a random name: only the download
+    view hands them out, after the referral's access check, and audits every download."""
+
+    event = models.ForeignKey(
+        ReferralEvent, on_delete=models.PROTECT, related_name="attachments",
+        verbose_name=_("message"),
+    )
+    original_filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    stored_path = models.CharField(_("stored path"), max_length=255, unique=True,
+                                   editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.original_filename

@@ -23,7 +23,14 @@ from tawasul.accounts.roles import Role
 from tawasul.audit.models import AuditAction
 from tawasul.audit.services import audit_record
 from tawasul.cases.access import can_contribute
-from tawasul.cases.models import Case, CaseType, Notification, RiskLevel
+from tawasul.cases.models import (
+    Case,
+    CaseType,
+    Notification,
+    NotificationKind,
+    RiskLevel,
+    in_each_language,
+)
 from tawasul.cases.services import case_open
 from tawasul.common.access import require
 from tawasul.common.email import queue_templated_email
@@ -40,7 +47,6 @@ from tawasul.referrals.models import (
     ReferralEvent,
     ReferralEventKind,
     ReferralKind,
-    ReferralNotificationKind,
     ReferralReferenceCounter,
     ReferralStatus,
     Urgency,
@@ -56,25 +62,33 @@ RISK_BY_URGENCY: dict[str, str] = {
 }
 S = ReferralStatus
 NOTIFICATION_BY_STATUS: dict[str, str] = {
-    S.ACCEPTED: ReferralNotificationKind.ACCEPTED,
-    S.DECLINED: ReferralNotificationKind.DECLINED,
-    S.IN_PROGRESS: ReferralNotificationKind.STARTED,
-    S.COMPLETED: ReferralNotificationKind.COMPLETED,
-    S.WITHDRAWN: ReferralNotificationKind.WITHDRAWN,
+    S.ACCEPTED: NotificationKind.REFERRAL_ACCEPTED,
+    S.DECLINED: NotificationKind.REFERRAL_DECLINED,
+    S.IN_PROGRESS: NotificationKind.REFERRAL_STARTED,
+    S.COMPLETED: NotificationKind.REFERRAL_COMPLETED,
+    S.WITHDRAWN: NotificationKind.REFERRAL_WITHDRAWN,
 }
 
 
-def _next_reference(year: int) -> str:
-    return next_reference(ReferralReferenceCounter, "R", year)
+# One counter for every referral; the prefix says where it came from: TW- for a referral
+# from an embassy (the reference the embassy quotes), R- for the others.
+REFERENCE_PREFIX = "R"
+EMBASSY_REFERENCE_PREFIX = "TW"
+
+
+def _next_reference(year: int, prefix: str = REFERENCE_PREFIX) -> str:
+    return next_reference(ReferralReferenceCounter, prefix, year)
 
 
 def _text(value: str, *, field: str, required: bool = False) -> str:
     return clean_long_text(value, field=field, required=required)
 
 
-def _covering_consent(person: Person, recipient: Organization, at: dt.datetime) -> Consent | None:
+def _covering_consent(person: Person, recipient: Organization, at: dt.datetime,
+                      named: Consent | None = None) -> Consent | None:
     """The consent that allows the summary now, or None. consent_allows decides; this
-    only finds which consent it was, to record it on the referral."""
+    only finds which consent it was, to record it on the referral. When the sender
+    `named` the consent they rely on, only that one will do."""
     if not consent_allows(person=person, recipient=recipient, categories=set(SUMMARY_CATEGORIES),
                           purpose=ConsentPurpose.REFERRAL, at=at):
         return None
@@ -85,6 +99,8 @@ def _covering_consent(person: Person, recipient: Organization, at: dt.datetime) 
         .filter(Q(withdrawn_at__isnull=True) | Q(withdrawn_at__gt=at))
         .order_by("-granted_at")
     )
+    if named is not None:
+        candidates = candidates.filter(pk=named.pk)
     return next((c for c in candidates if set(c.data_categories) >= SUMMARY_CATEGORIES), None)
 
 
@@ -114,12 +130,15 @@ def _receiver_side(referral: Referral, actor: User) -> list[User]:
     return _active([*receiving_directors(referral), manager], besides=actor)
 
 
-def notification_params(referral: Referral) -> dict[str, str]:
+def notification_params(referral: Referral) -> dict[str, object]:
+    """The parameters of the texts in tawasul.cases.models.NOTIFICATION_TEXT. Names and
+    the urgency are kept in every language, so that the notification reads in its
+    recipient's language, whatever the language of whoever caused it."""
     return {
         "referral": referral.reference,
-        "from": referral.from_organization.name,
-        "to": referral.to_organization.name,
-        "urgency": str(Urgency(referral.urgency).label),
+        "from": in_each_language(lambda: referral.from_organization.name),
+        "to": in_each_language(lambda: referral.to_organization.name),
+        "urgency": in_each_language(lambda: Urgency(referral.urgency).label),
     }
 
 
@@ -168,11 +187,13 @@ def referral_send(
     urgency: str,
     reason: str,
     summary: str = "",
+    consent: Consent | None = None,
 ) -> Referral:
     """Refer the person of `case` to another center. The actor must see the case as its
     team does (breaking the glass to read a case is no ground for sharing it). A summary
     is sent only under a consent that allows it now (see models); otherwise only the
-    person's identity and the reason go."""
+    person's identity and the reason go. `consent` names the consent the summary relies
+    on; without it, the most recent consent that allows it is recorded."""
     require(can_contribute(actor, case), actor, case, "refer this case")
     if (to_center.kind != OrganizationKind.CENTER or not to_center.is_active):
         raise DomainError("invalid", _("Choose a center."), field="to_center")
@@ -186,10 +207,24 @@ def referral_send(
     reason = _text(reason, field="reason", required=True)
     summary = _text(summary, field="summary")
     now = timezone.now()
-    consent = None
+    if consent is not None and not summary:
+        raise DomainError(
+            "consent_without_summary",
+            _("A consent is named only to share a summary: write the summary, or leave "
+              "the consent out."),
+            field="consent",
+        )
+    relied_on = None
     if summary:
-        consent = _covering_consent(case.person, to_center, now)
-        if consent is None:
+        relied_on = _covering_consent(case.person, to_center, now, named=consent)
+        if relied_on is None and consent is not None:
+            raise DomainError(
+                "consent_not_covering",
+                _("This consent does not allow sharing a case summary with this center "
+                  "now."),
+                field="consent",
+            )
+        if relied_on is None:
             raise DomainError(
                 "consent_required",
                 _("The person has not consented to share a case summary with this center. "
@@ -200,7 +235,7 @@ def referral_send(
         kind=ReferralKind.CENTER_TO_CENTER, from_organization_id=case.center_id,
         to_organization=to_center, source_case=case, person_id=case.person_id,
         domain=to_center.domain, urgency=urgency, reason=reason, summary=summary,
-        consent=consent, sent_at=now, due_at=referral_due_at(urgency, now),
+        consent=relied_on, sent_at=now, due_at=referral_due_at(urgency, now),
         remind_at=referral_remind_at(urgency, now), created_by=actor,
     )
     duplicate = DomainError(
@@ -226,7 +261,7 @@ def referral_send(
         _event(actor=actor, referral=referral, kind=ReferralEventKind.STATUS_CHANGE,
                to_status=ReferralStatus.SUBMITTED)
         notify(recipients=_receiver_side(referral, actor), referral=referral,
-               kind=ReferralNotificationKind.RECEIVED, template="referral_status",
+               kind=NotificationKind.REFERRAL_RECEIVED, template="referral_status",
                key=f"referral:{referral.pk}:submitted")
     return referral
 
@@ -272,8 +307,16 @@ def _change_status(
     _event(actor=actor, referral=current, kind=ReferralEventKind.STATUS_CHANGE,
            from_status=from_status, to_status=to_status, text=text)
     recipients = _sender_side(current, actor) if to_sender else _receiver_side(current, actor)
-    notify(recipients=recipients, referral=current, kind=NOTIFICATION_BY_STATUS[to_status],
+    kind = NOTIFICATION_BY_STATUS[to_status]
+    if current.kind == ReferralKind.FOUNDATION_TO_CENTER and to_status == S.DECLINED:
+        kind = NotificationKind.REFERRAL_HANDED_BACK
+    notify(recipients=recipients, referral=current, kind=kind,
            template="referral_status", key=f"referral:{current.pk}:{to_status}")
+    if current.parent_id is not None:
+        # An assignment of an embassy referral: the embassy referral follows it.
+        from tawasul.referrals.embassy_services import assignment_changed
+
+        assignment_changed(actor=actor, assignment=current, to_status=to_status, text=text)
     return current
 
 
@@ -295,6 +338,8 @@ def referral_accept(
             pk=referral.pk
         )
         _require_transition(status, [ReferralStatus.SUBMITTED], ReferralStatus.ACCEPTED)
+        # Every referral to a center names its person (referral_person_unless_from_embassy).
+        assert referral.person is not None
         case = case_open(
             actor=actor, center=referral.to_organization, person=referral.person,
             case_type=case_type, assigned_manager=assigned_manager,
@@ -355,7 +400,12 @@ def referral_complete(*, actor: User, referral: Referral, note: str = "") -> Ref
 
 
 def referral_message_add(*, actor: User, referral: Referral, text: str) -> ReferralEvent:
-    """A message between the two sides; the other side is told that there is one."""
+    """A message between the two sides; the other side is told that there is one. On a
+    referral from an embassy: tawasul.referrals.embassy_services.embassy_message_add."""
+    if referral.kind == ReferralKind.EMBASSY_TO_FOUNDATION:
+        from tawasul.referrals.embassy_services import embassy_message_add
+
+        return embassy_message_add(actor=actor, referral=referral, text=text)
     require(access.can_write_message(actor, referral), actor, referral,
             "write on this referral")
     text = _text(text, field="text", required=True)
@@ -366,6 +416,6 @@ def referral_message_add(*, actor: User, referral: Referral, text: str) -> Refer
         recipients = (_sender_side(referral, actor) if receiving
                       else _receiver_side(referral, actor))
         notify(recipients=recipients, referral=referral,
-               kind=ReferralNotificationKind.MESSAGE, template="referral_message",
+               kind=NotificationKind.REFERRAL_MESSAGE, template="referral_message",
                key=f"referral_message:{event.pk}")
     return event

@@ -1,5 +1,7 @@
 """Pages of referrals between centers: sending from a case page, the center's inbox and
 outbox, and the referral page with its timeline, messages and the actions of each side.
+Referrals from embassies have their pages in embassy_views (the referral page, at the
+same address, is theirs for an embassy referral).
 
 Lists start from the scoped selectors (tawasul.referrals.selectors); a referral is opened
 only through access_referral (404 outside scope, the read audited) and shows only the
@@ -16,7 +18,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -34,7 +36,8 @@ from tawasul.cases.selectors import center_member
 from tawasul.cases.services import MANAGER_ROLES
 from tawasul.common import errors
 from tawasul.home.decorators import member_required
-from tawasul.referrals import access, selectors, services
+from tawasul.portal.services import thread_mark_read
+from tawasul.referrals import access, embassy_views, selectors, services
 from tawasul.referrals.forms import (
     CompleteForm,
     MessageForm,
@@ -43,7 +46,7 @@ from tawasul.referrals.forms import (
     ReferralFilterForm,
     ReferralSendForm,
 )
-from tawasul.referrals.models import OPEN_STATUSES, Referral, ReferralStatus
+from tawasul.referrals.models import OPEN_STATUSES, Referral, ReferralKind, ReferralStatus
 
 PAGE_SIZE = 25
 
@@ -86,11 +89,7 @@ def case_referrals_context(user: Any, case: Case) -> dict[str, Any]:
     the viewer may refer it (used by the `case_referrals` template tag)."""
     if center_member(user) is None:
         return {"referrals": [], "can_refer": False, "case": case}
-    referrals = list(
-        selectors.referrals_visible_to(user)
-        .filter(Q(source_case=case) | Q(received_case=case))
-        .order_by("-sent_at")
-    )
+    referrals = list(selectors.referrals_of_case(user, case).order_by("-sent_at"))
     can_refer = case_access.can_contribute(user, case) and not case.is_closed
     return {"referrals": referrals, "can_refer": can_refer, "case": case,
             "now": timezone.now()}
@@ -208,6 +207,12 @@ def _referral_page(request: HttpRequest, user: User, referral: Referral, *,
         "can_start": can_decide and referral.status == ReferralStatus.ACCEPTED,
         "can_complete": can_decide and referral.status in (ReferralStatus.ACCEPTED,
                                                            ReferralStatus.IN_PROGRESS),
+        # An assignment of an embassy referral: declining hands it back to the intake
+        # desk, withdrawing takes it back from the center.
+        "is_assignment": referral.kind == ReferralKind.FOUNDATION_TO_CENTER,
+        "origin": (referral.parent.from_organization
+                   if referral.parent is not None and "parent" in fields
+                   and selectors.is_receiver(user, referral) else None),
     }
     if can_write:
         context["message_form"] = forms.get("message_form") or MessageForm()
@@ -227,10 +232,26 @@ def referral_detail(request: HttpRequest, referral_id: uuid.UUID) -> HttpRespons
     # only); for everyone else access_referral answers 404.
     user = _user(request)
     referral = access.access_referral(user, referral_id)
+    # Reading the page reads its thread (the unread-message counts of the portal).
+    thread_mark_read(actor=user, thread=referral)
+    if referral.kind == ReferralKind.EMBASSY_TO_FOUNDATION:
+        # The embassy that made it sees its own page; the foundation the triage page.
+        if selectors.is_referring_embassy(user, referral):
+            return embassy_views.embassy_page(request, user, referral)
+        return embassy_views.triage_page(request, user, referral)
     return _referral_page(request, user, referral)
 
 
-def _action(request: HttpRequest, referral_id: uuid.UUID) -> tuple[User, Referral]:
+def _action(request: HttpRequest, referral_id: uuid.UUID, *,
+            intake_on_assignments: bool = False) -> tuple[User, Referral]:
+    """The actions are the centers'; with `intake_on_assignments`, also the intake desk's
+    on its assignments of embassy referrals (withdrawing one, writing to the center)."""
+    intake = selectors.intake_member(request.user) if intake_on_assignments else None
+    if intake is not None:
+        referral = access.access_referral(intake, referral_id)
+        if referral.kind != ReferralKind.FOUNDATION_TO_CENTER:
+            raise errors.OutOfScope()
+        return intake, referral
     user = _member(request)
     return user, access.access_referral(user, referral_id)
 
@@ -291,7 +312,7 @@ def referral_decline(request: HttpRequest, referral_id: uuid.UUID) -> HttpRespon
 @member_required
 @require_POST
 def referral_withdraw(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    user, referral = _action(request, referral_id)
+    user, referral = _action(request, referral_id, intake_on_assignments=True)
 
     def perform(data: dict[str, Any]) -> str:
         services.referral_withdraw(actor=user, referral=referral, reason=data["reason"])
@@ -331,7 +352,7 @@ def referral_complete(request: HttpRequest, referral_id: uuid.UUID) -> HttpRespo
 @member_required
 @require_POST
 def referral_message(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    user, referral = _action(request, referral_id)
+    user, referral = _action(request, referral_id, intake_on_assignments=True)
     form = MessageForm(request.POST)
     if form.is_valid():
         try:

@@ -72,3 +72,57 @@ def referral(world: World, restricted_case: Case, person: Person) -> Referral:
     """The restricted case referred to the family center, with a consented summary."""
     give_consent(world, person)
     return send(world, restricted_case, summary=SUMMARY)
+
+
+# --- Referrals from embassies -------------------------------------------------------------
+
+EMBASSY_REASON = "She came to the embassy after leaving her employer's house and needs a shelter."
+MARIA = {"name_ar": "ماريا سانتوس", "name_en": "Maria Santos", "sex": "female",
+         "date_of_birth": "1994-02-11", "nationality": "PH", "passport_number": "P7654321A",
+         "phone": "+63 917 555 0101"}
+
+
+def submit(world: World, *, actor: Any = None, person: dict[str, Any] | None = None,
+           **extra: Any) -> Referral:
+    """An embassy referral of Maria (by the Philippine consul unless `actor`)."""
+    from tawasul.referrals import embassy_services
+
+    kwargs: dict[str, Any] = {"domain": "protection", "urgency": "urgent",
+                              "reason": EMBASSY_REASON}
+    kwargs.update(extra)
+    return embassy_services.embassy_referral_submit(
+        actor=actor or world.consul_ph, person=person or dict(MARIA), **kwargs)
+
+
+def register_maria(world: World) -> Person:
+    """Maria as the protection center registered her (Latin name only, same passport)."""
+    return people_services.person_register(
+        actor=world.protection_manager, organization=world.protection,
+        given_name_latin="Maria", family_name_latin="Santos",
+        date_of_birth=dt.date(1994, 2, 11), sex="female", nationality="PH",
+        identifiers=[{"type": "passport", "value": "P7654321A", "issuing_country": "PH"}],
+    )
+
+
+@pytest.fixture
+def maria(world: World) -> Person:
+    return register_maria(world)
+
+
+@pytest.fixture
+def embassy_referral(world: World, catalog: None) -> Referral:
+    return submit(world)
+
+
+def assign_to_protection(world: World, referral: Referral, person: Person) -> Referral:
+    """Link to `person` and assign to the protection center; returns the assignment."""
+    from tawasul.referrals import embassy_services
+
+    embassy_services.referral_link_person(actor=world.intake, referral=referral, person=person)
+    return embassy_services.referral_assign(actor=world.intake, referral=referral,
+                                            center=world.protection, note="Please see her today")
+
+
+def accept_assignment(world: World, assignment: Referral) -> Referral:
+    return services.referral_accept(actor=world.protection_manager, referral=assignment,
+                                    case_type=case_type("protection", "domestic-violence"))

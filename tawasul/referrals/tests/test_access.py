@@ -144,3 +144,29 @@ def test_a_withdrawn_consent_hides_the_summary_from_the_receiver(
 def test_referral_recipients_are_other_centers(world: World) -> None:
     assert list(selectors.referral_recipients_for(world.protection_manager)) == [world.family]
     assert not selectors.referral_recipients_for(world.intake).exists()
+
+
+def test_the_referrals_of_a_case_are_those_the_selector_shows(
+    world: World, referral: Referral
+) -> None:
+    """referrals_of_case checks the case once instead of a subquery of every visible case;
+    it must show exactly the rows referrals_visible_to shows for that case, to everyone."""
+    from django.db.models import Q
+
+    accepted = services.referral_accept(
+        actor=world.users["family_manager"], referral=referral,
+        case_type=case_type("family", "family-reconciliation"),
+        assigned_manager=world.users["family_manager"],
+    )
+    for case in (referral.source_case, accepted.received_case):
+        for user in world.users.values():
+            expected = set(referrals_visible_to(user).filter(
+                Q(source_case=case) | Q(received_case=case)))
+            assert set(selectors.referrals_of_case(user, case)) == expected, user.username
+    # Both sides do see it: the test is not vacuous.
+    assert referral in selectors.referrals_of_case(world.protection_manager,
+                                                   referral.source_case)
+    assert referral in selectors.referrals_of_case(world.users["family_manager"],
+                                                   accepted.received_case)
+    assert not selectors.referrals_of_case(world.users["protection_staff"],
+                                           referral.source_case).exists()

@@ -11,6 +11,7 @@ from tawasul.accounts.models import User
 from tawasul.accounts.roles import Role
 from tawasul.audit.models import AuditAction
 from tawasul.audit.services import audit_record
+from tawasul.network.demo_network import seed_network
 from tawasul.organizations import demo_data
 from tawasul.organizations.models import Contact, Organization, OrganizationKind, Service
 
@@ -88,6 +89,13 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save(update_fields=["password"])
         self._seed_cases()
+        self.stdout.write(seed_network().summary)
+        from tawasul.webhooks.demo import seed_webhooks
+        seed_webhooks()
+        from tawasul.coordination.demo_coordination import seed_coordination
+        self.stdout.write(seed_coordination().summary)
+        from tawasul.referrals.demo_embassy_referrals import seed_embassy_referrals
+        self.stdout.write(seed_embassy_referrals().summary)
         audit_record(action=AuditAction.CREATE, object_type="demo.world", object_id="seed_demo",
                      actor_username="system:seed_demo", reason="demo data loaded")
         if not quiet_logins:
@@ -99,6 +107,7 @@ class Command(BaseCommand):
         from tawasul.cases.case_types import load_case_types
         from tawasul.cases.demo_cases import seed_cases
         from tawasul.people.demo_people import seed_people
+        from tawasul.referrals.demo_referrals import seed_referrals
 
         load_case_types()
         users = {u.username: u for u in User.objects.filter(
@@ -112,10 +121,11 @@ class Command(BaseCommand):
                 managers[org_code] = users[username]
         persons = seed_people(actors=managers)
         seeded = seed_cases(persons=persons, managers=managers, users=users)
-        # Referrals between centers: the referrals app adds its demo referrals here, from
-        # the cases above (seeded.cases maps (person key, center code) to the case).
+        # Referrals between centers, from the cases above.
+        referred = seed_referrals(cases=seeded.cases, managers=managers)
         self.stdout.write(f"Demo persons: {len(persons)}; demo cases: {len(seeded.cases)} "
-                          f"({seeded.created} new).")
+                          f"({seeded.created} new); demo referrals: "
+                          f"{len(referred.referrals)} ({referred.created} new).")
 
     def _org(self, *, code: str, **fields: Any) -> Organization:
         org, _ = Organization.objects.update_or_create(code=code, defaults=fields)

@@ -1,4 +1,4 @@
-"""python manage.py generate_synthetic --persons N [--seed S] [--batch 5000]"""
+"""python manage.py generate_synthetic --persons N [--seed S] [--batch 5000] [--fast-load]"""
 
 from __future__ import annotations
 
@@ -19,13 +19,18 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--batch", type=int, default=5000,
                             help="Persons per transaction (memory is bounded by it).")
+        parser.add_argument("--fast-load", action="store_true",
+                            help="Empty or benchmark databases only: loosen durability for "
+                                 "this connection and rebuild the plain indexes of the "
+                                 "filled tables after the load instead of during it.")
 
-    def handle(self, *args: Any, persons: int, seed: int, batch: int, **options: Any) -> None:
+    def handle(self, *args: Any, persons: int, seed: int, batch: int, fast_load: bool = False,
+               **options: Any) -> None:
         if persons < 1 or batch < 1:
             raise CommandError("--persons and --batch must be positive")
         try:
             result = synthetic.generate(
-                persons=persons, seed=seed, batch=batch,
+                persons=persons, seed=seed, batch=batch, fast_load=fast_load,
                 progress=lambda line: self.stdout.write(f"  {line}"),
             )
         except RuntimeError as error:

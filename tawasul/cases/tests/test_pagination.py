@@ -1,0 +1,80 @@
+"""The case list counts at most COUNT_CAP cases: below the cap it pages as before, above
+it it says so and offers the pages up to the cap."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tawasul.cases import pagination, services, views
+from tawasul.cases.models import Case, Task
+from tawasul.cases.tests.conftest import case_type, register
+from tawasul.common.testing import World
+from tawasul.home.tests.helpers import log_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def five_cases(world: World, catalog: None) -> None:
+    for _ in range(5):
+        services.case_open(
+            actor=world.family_manager, center=world.family,
+            person=register(world, "family_manager"),
+            case_type=case_type("family", "family-reconciliation"), risk_level="low",
+            summary="Family details",
+        )
+
+
+def test_below_the_cap_the_list_counts_every_case(
+    client: Client, world: World, five_cases: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 6)
+    log_in(client, world.family_manager)
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("cases:list"), {"page": "3"})
+    page = response.context["page_obj"]
+    assert page.paginator.count == 5 and not page.paginator.is_capped
+    assert page.paginator.num_pages == 3 and len(page.object_list) == 1
+    assert "5 cases" in response.content.decode()
+
+
+def test_above_the_cap_the_list_says_more_than(
+    client: Client, world: World, five_cases: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 4)
+    log_in(client, world.family_manager)
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("cases:list"), {"page": "9"})
+    page = response.context["page_obj"]
+    assert page.paginator.is_capped and page.paginator.count == 4
+    # The pages offered end at the cap; the last of them is full.
+    assert page.number == page.paginator.num_pages == 2 and len(page.object_list) == 2
+    assert not page.has_next()
+    assert "More than 4 cases" in response.content.decode()
+    # A filter that matches fewer than the cap counts them all again.
+    response = client.get(reverse("cases:list"), {"q": "no such name"})
+    assert not response.context["page_obj"].paginator.is_capped
+
+
+def test_the_overdue_badge_marks_the_cases_with_an_open_overdue_task(
+    client: Client, world: World, five_cases: None
+) -> None:
+    """The flag is computed for the page's rows after paging (with_overdue_flags)."""
+    late, done, future, *_ = Case.objects.filter(center=world.family).order_by("reference")
+    now = timezone.now()
+    for case, due, done_at in ((late, -1, None), (done, -1, now), (future, 3, None)):
+        Task.objects.create(case=case, title="Call", due_at=now + dt.timedelta(days=due),
+                            done_at=done_at, assigned_to=world.family_manager)
+    log_in(client, world.family_manager)
+    response = client.get(reverse("cases:list"))
+    flags = {case.pk: case.has_overdue_task for case in response.context["page_obj"]}
+    assert len(flags) == 5
+    assert {pk for pk, overdue in flags.items() if overdue} == {late.pk}
+    assert response.content.decode().count("badge text-bg-warning") == 1
