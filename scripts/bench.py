@@ -216,12 +216,13 @@ def _baseline_urlconf() -> str:
     import types
 
     from django.core.paginator import Paginator
-    from django.db.models import Count, Q
+    from django.db.models import Count
     from django.http import HttpRequest, HttpResponse
     from django.template import engines
     from django.urls import include, path
 
     from tawasul.cases.models import Case
+    from tawasul.cases.selectors import search_cases
     from tawasul.people import duplicates
     from tawasul.people.forms import draft_from
     from tawasul.people.models import Person, PersonMatchKey
@@ -231,19 +232,15 @@ def _baseline_urlconf() -> str:
         ("list", BASELINE_LIST), ("list_layout", BASELINE_LIST_LAYOUT),
         ("case", BASELINE_CASE), ("person", BASELINE_PERSON),
         ("suggestions", BASELINE_SUGGESTIONS))}
-    names = ("given_name_ar", "father_name_ar", "grandfather_name_ar", "family_name_ar",
-             "full_name_ar", "given_name_latin", "father_name_latin",
-             "grandfather_name_latin", "family_name_latin", "full_name_latin")
 
     def case_list(request: HttpRequest) -> HttpResponse:
         qs = Case.objects.select_related("person", "case_type", "assigned_manager").filter(
             center_id=request.user.organization_id)  # type: ignore[union-attr]
         q = request.GET.get("q", "")
         if q:
-            match = Q(reference__icontains=q) | Q(person__identifiers__value__icontains=q)
-            for name in names:
-                match |= Q(**{f"person__{name}__icontains": q})
-            qs = qs.filter(match).distinct()
+            # The page's own lookup (reference, identifier or matching keys), bare: no
+            # access check, no audit, no messages.
+            qs = search_cases(qs, q).cases
         page = Paginator(qs.order_by("-opened_at"), 25).get_page(request.GET.get("page"))
         if request.GET.get("layout"):
             return HttpResponse(templates["list_layout"].render({"page_obj": page}, request))
@@ -330,12 +327,15 @@ class Sample:
         for _case_id, person_id, reference in picks:
             person = persons[str(person_id)]
             self.terms.append(("reference", reference))
-            # A name as the page searches it: one name field (family name, or the full
-            # name of a person registered with a single-field name), in either script.
-            latin = person.family_name_latin or person.full_name_latin
+            # A name as a worker types it: given and family name (or the full name of a
+            # person registered with a single-field name), in either script. (A single
+            # name is read by substring in the center's cases, not measured here.)
+            latin = " ".join(filter(None, (person.given_name_latin,
+                                           person.family_name_latin))) or person.full_name_latin
             if latin:
                 self.terms.append(("latin name", latin))
-            arabic = person.family_name_ar or person.full_name_ar
+            arabic = " ".join(filter(None, (person.given_name_ar,
+                                            person.family_name_ar))) or person.full_name_ar
             if arabic:
                 self.terms.append(("arabic name", arabic))
             if person_id in identifiers:

@@ -133,7 +133,7 @@ def sniff(data: bytes) -> str:
     return TEXT
 
 
-def _read_all(file: IO[bytes] | Any, limit: int) -> bytes:
+def read_limited(file: IO[bytes] | Any, limit: int) -> bytes:
     """At most limit + 1 bytes: enough to know it is too large without reading a huge
     upload into memory."""
     if hasattr(file, "seek"):
@@ -165,10 +165,10 @@ def document_upload(
     limit = max_bytes()
     declared = getattr(file, "size", None)
     if declared is not None and int(declared) > limit:
-        raise _too_large(limit)
-    data = _read_all(file, limit)
+        raise too_large_error(limit)
+    data = read_limited(file, limit)
     if len(data) > limit:
-        raise _too_large(limit)
+        raise too_large_error(limit)
     if not data:
         raise DomainError("document_empty", _("The file is empty."), field="file")
     content_type = sniff(data)
@@ -206,7 +206,7 @@ def document_upload(
     return document
 
 
-def _too_large(limit: int) -> DomainError:
+def too_large_error(limit: int) -> DomainError:
     return DomainError(
         "document_too_large",
         _("The file is larger than %(mb)s MB.") % {"mb": round(limit / (1024 * 1024), 1)},

@@ -31,8 +31,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -93,12 +94,6 @@ def _overdue_tasks() -> Exists:
     ))
 
 
-_PERSON_NAME_FIELDS = (
-    "full_name_ar", "given_name_ar", "family_name_ar", "full_name_latin", "given_name_latin",
-    "family_name_latin",
-)
-
-
 def filter_cases(qs: QuerySet[Case], *, user: User, params: Mapping[str, Any]) -> QuerySet[Case]:
     """Narrow a scoped case list by cleaned filters (CaseFilterForm's, or the API's)."""
     if params.get("status"):
@@ -114,10 +109,8 @@ def filter_cases(qs: QuerySet[Case], *, user: User, params: Mapping[str, Any]) -
         qs = qs.filter(_overdue_tasks() if overdue else ~_overdue_tasks())
     q = params.get("q") or ""
     if q:
-        condition = Q(reference__iexact=q) | Q(reference__icontains=q)
-        for name in _PERSON_NAME_FIELDS:
-            condition |= Q(**{f"person__{name}__icontains": q})
-        qs = qs.filter(condition)
+        # The same search as the case list page.
+        qs = selectors.search_cases(qs, q).cases
     return qs
 
 
@@ -207,7 +200,9 @@ class ExportFile:
     row_count: int
 
 
-def _csv(header: list[str], body: Iterable[list[Any]]) -> tuple[bytes, int]:
+def csv_content(header: list[str], body: Iterable[list[Any]]) -> tuple[bytes, int]:
+    """A CSV file (UTF-8 with a byte-order mark) of the header and rows, and the number of
+    rows."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
@@ -221,12 +216,20 @@ def _csv(header: list[str], body: Iterable[list[Any]]) -> tuple[bytes, int]:
     return out.getvalue().encode("utf-8-sig"), count
 
 
-def _xlsx(header: list[str], body: Iterable[list[Any]]) -> tuple[bytes, int]:
+# The sheet name of the case export, translated when the sheet is written.
+CASES_SHEET_TITLE = _("Cases")
+
+
+def xlsx_content(header: list[str], body: Iterable[list[Any]], *,
+                 title: str | Promise = CASES_SHEET_TITLE) -> tuple[bytes, int]:
+    """An XLSX workbook of one sheet named `title` (in the current language, at most the
+    31 characters a sheet name may have) holding the header and rows, every text cell
+    stored as text, never as a formula; and the number of rows."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(_("Cases"))[:31])
+    sheet = workbook.create_sheet(title=str(title)[:31])
     sheet.append(header)
     count = 0
     for row in body:
@@ -260,7 +263,7 @@ def export_cases(*, actor: object, params: Mapping[str, Any], fmt: str) -> Expor
                       params=params)
     cases = qs.order_by("-opened_at", "id").iterator(chunk_size=2000)
     header = [str(COLUMNS[name].label) for name in columns]
-    content, count = (_csv if fmt == CSV else _xlsx)(header, rows(cases, columns))
+    content, count = (csv_content if fmt == CSV else xlsx_content)(header, rows(cases, columns))
     audit_record(
         action=AuditAction.EXPORT, actor=user, object_type=Case._meta.label_lower,
         fields=columns,

@@ -13,7 +13,9 @@ that grant is not stored and therefore never widens these selectors.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -22,7 +24,13 @@ from tawasul.accounts.models import User
 from tawasul.accounts.roles import Role
 from tawasul.cases.models import Case, CaseEvent, CaseTeamMember, Notification, Task
 from tawasul.common.access import as_member
+from tawasul.common.text import clean_text
 from tawasul.organizations.models import OrganizationKind
+from tawasul.people import duplicates
+from tawasul.people.matching import blocking
+from tawasul.people.matching.records import PersonRecord
+from tawasul.people.models import PersonIdentifier, PersonMatchKey
+from tawasul.people.validators import normalize_identifier
 
 CENTER_ROLES: frozenset[str] = frozenset({Role.DIRECTOR, Role.CASE_MANAGER, Role.STAFF})
 # Set by tawasul.cases.access.access_case on the case it returns: the grant of one
@@ -120,3 +128,96 @@ def notifications_of(viewer: object) -> QuerySet[Notification]:
     if user is None:
         return Notification.objects.none()
     return Notification.objects.filter(recipient=user)
+
+
+# --- Search ----------------------------------------------------------------------------
+
+# A broad (name-only, `gf:`) key held by more persons than this is not looked up. Larger
+# than duplicates.BROAD_KEY_CAP: a search only reads the persons' ids from the (key,
+# person) index (no scoring), and a two-name search of a common name must still work;
+# at a million persons the commonest pairs hold a few hundred. Each broad key costs at
+# most this many index entries, whatever the registry's size.
+SEARCH_BROAD_KEY_CAP = 2000
+
+_CASE_REFERENCE = re.compile(r"C-\d{4}-\d+", re.IGNORECASE)
+_PERSON_REFERENCE = re.compile(r"P-\d{4}-\d+", re.IGNORECASE)
+_IDENTIFIER = re.compile(r"[A-Z0-9]*\d[A-Z0-9]*")
+_ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def search_kind(text: str) -> str:
+    """How a search is read: "case_reference", "person_reference", "identifier" (has a
+    digit: a QID, passport or other document number) or "name"."""
+    text = clean_text(text)
+    if _CASE_REFERENCE.fullmatch(text):
+        return "case_reference"
+    if _PERSON_REFERENCE.fullmatch(text):
+        return "person_reference"
+    if _IDENTIFIER.fullmatch(normalize_identifier(text)):
+        return "identifier"
+    return "name"
+
+
+def _name_keys(text: str) -> list[str]:
+    """The matching engine's lookup keys of a typed name, read as a full name in its
+    script, so «محمد الكواري», "Mohamed Al-Kuwari" and a name typed across the given and
+    family fields share keys. A single name has none: the engine keys names by pairs.
+    Broad keys held by more than SEARCH_BROAD_KEY_CAP persons are left out by the
+    caller (one bounded index probe each), as duplicate suggestions do with theirs."""
+    arabic = bool(_ARABIC.search(text))
+    record = PersonRecord(id=None, names_ar=[text] if arabic else [],
+                          names_latin=[] if arabic else [text])
+    return list(dict.fromkeys(
+        str(k)[:duplicates.KEY_MAX_LENGTH] for k in blocking.lookup_keys(record)))
+
+
+def _over_full(key: str) -> bool:
+    # The (key, person) index answers it alone, reading at most BROAD_KEY_CAP + 1 entries.
+    cap = SEARCH_BROAD_KEY_CAP
+    return PersonMatchKey.objects.filter(key=key).values_list("person_id", flat=True)[
+        cap:cap + 1].exists()
+
+
+# Read for a search by a single name (which has no matching key).
+NAME_FIELDS = (
+    "given_name_ar", "father_name_ar", "grandfather_name_ar", "family_name_ar", "full_name_ar",
+    "given_name_latin", "father_name_latin", "grandfather_name_latin", "family_name_latin",
+    "full_name_latin",
+)
+
+
+class CaseSearch(NamedTuple):
+    cases: QuerySet[Case]
+    # "one_name" (a single name, read by substring), "common_name" (only keys held by
+    # too many persons: nothing looked up), else "".
+    unsearchable: str
+
+
+def search_cases(qs: QuerySet[Case], text: str) -> CaseSearch:
+    """Narrow a scoped case list by a search, each reading one index: a case or person
+    reference exactly, an identifier exactly (normalized as the registry stores it), or
+    a name through the persons holding its matching keys (PersonMatchKey). Only narrows
+    `qs`: nothing outside the viewer's cases is reached, and the identifier is not shown."""
+    text = clean_text(text)
+    kind = search_kind(text)
+    if kind == "case_reference":
+        return CaseSearch(qs.filter(reference=text.upper()), "")
+    if kind == "person_reference":
+        return CaseSearch(qs.filter(person__reference=text.upper()), "")
+    if kind == "identifier":
+        return CaseSearch(qs.filter(person_id__in=PersonIdentifier.objects.filter(
+            value=normalize_identifier(text)).values("person_id")), "")
+    all_keys = _name_keys(text)
+    if not all_keys:
+        # A single name has no key: the names of the center's persons are read for it
+        # (a scan of the viewer's cases, not of the registry; slower at national scale,
+        # which the page says).
+        match = Q()
+        for name in NAME_FIELDS:
+            match |= Q(**{f"person__{name}__icontains": text})
+        return CaseSearch(qs.filter(match), "one_name")
+    keys = [k for k in all_keys if not blocking.is_broad(k) or not _over_full(k)]
+    if not keys:
+        return CaseSearch(qs.none(), "common_name")
+    return CaseSearch(qs.filter(person_id__in=PersonMatchKey.objects.filter(
+        key__in=keys).values("person_id")), "")

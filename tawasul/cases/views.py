@@ -16,14 +16,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -42,23 +42,17 @@ from tawasul.cases.forms import (
     StatusForm,
     TaskForm,
 )
-from tawasul.cases.models import Case, CaseStatus, CaseType, Task
+from tawasul.cases.models import Case, CaseStatus, CaseType, RiskLevel, Task
 from tawasul.cases.pagination import CappedPaginator
 from tawasul.common import errors
+from tawasul.common.form_rendering import PLAIN_WIDGETS
 from tawasul.common.uploads import accepts_upload
 from tawasul.home.decorators import member_required
 from tawasul.organizations.models import Organization
 from tawasul.organizations.selectors import services_visible_to
 from tawasul.people.access import access_person
-from tawasul.people.models import PersonIdentifier
-from tawasul.people.validators import normalize_identifier
 
 PAGE_SIZE = 25
-NAME_FIELDS = (
-    "given_name_ar", "father_name_ar", "grandfather_name_ar", "family_name_ar", "full_name_ar",
-    "given_name_latin", "father_name_latin", "grandfather_name_latin", "family_name_latin",
-    "full_name_latin",
-)
 
 
 def _member(request: HttpRequest) -> User:
@@ -105,16 +99,12 @@ def _overdue_tasks() -> Exists:
                                       due_at__lt=timezone.now()))
 
 
-def _search(qs: QuerySet[Case], text: str) -> QuerySet[Case]:
-    match: Any = Q(reference__icontains=text)
-    for name in NAME_FIELDS:
-        match |= Q(**{f"person__{name}__icontains": text})
-    identifier = normalize_identifier(text)
-    if identifier:
-        # Only narrows cases the viewer already sees: the identifier itself is not shown.
-        match |= Exists(PersonIdentifier.objects.filter(
-            person=OuterRef("person_id"), value__icontains=identifier))
-    return qs.filter(match)
+def _search(request: HttpRequest, qs: QuerySet[Case], text: str) -> QuerySet[Case]:
+    search = selectors.search_cases(qs, text)
+    if search.unsearchable == "common_name":
+        messages.info(request, _("This name is too common to search by alone: add the "
+                                 "father's name, or search by reference or identifier."))
+    return search.cases
 
 
 # --- Case list -----------------------------------------------------------------------
@@ -146,15 +136,61 @@ def _audit_list_page(user: User, form: CaseFilterForm, page: Any) -> None:
     )
 
 
+# What the list shows of a case, its person, type and manager: only these columns are read
+# (a person's record has many more), and the center, which the list does not show, is not
+# joined.
+CASE_LIST_COLUMNS: tuple[str, ...] = (
+    "reference", "is_restricted", "status", "risk_level", "opened_at",
+    "person", "person__given_name_ar", "person__father_name_ar",
+    "person__grandfather_name_ar", "person__family_name_ar", "person__full_name_ar",
+    "person__given_name_latin", "person__father_name_latin", "person__grandfather_name_latin",
+    "person__family_name_latin", "person__full_name_latin",
+    "case_type", "case_type__name_ar", "case_type__name_en",
+    "assigned_manager", "assigned_manager__username", "assigned_manager__full_name_ar",
+    "assigned_manager__full_name_en",
+)
+# Any valid id: the detail URL is built once per page and each row's id put in its place.
+_ANY_CASE_ID = uuid.UUID(int=0)
+
+
+def _list_columns(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.select_related(None).select_related(
+        "person", "case_type", "assigned_manager").only(*CASE_LIST_COLUMNS)
+
+
+def _list_rows(cases: list[Case]) -> list[Case]:
+    """The cases of one list page with what their row shows worked out once per page (the
+    labels of the choices, the person's name in the page's script and in the other one, the
+    link): the template only prints them."""
+    statuses = {value: str(label) for value, label in CaseStatus.choices}
+    risks = {value: str(label) for value, label in RiskLevel.choices}
+    detail_url = reverse("cases:detail", args=[_ANY_CASE_ID])
+    other_script_latin = get_language_bidi()
+    for case in cases:
+        person = case.person
+        name_ar, name_latin = person.name_ar, person.name_latin
+        row: Any = case
+        row.detail_url = detail_url.replace(str(_ANY_CASE_ID), str(case.pk))
+        row.status_label = statuses.get(case.status, case.status)
+        row.risk_label = risks.get(case.risk_level, case.risk_level)
+        row.person_name = person.display_name
+        row.person_other_name = (
+            (name_latin if other_script_latin else name_ar) if name_ar and name_latin else "")
+        row.manager_name = (case.assigned_manager.display_name
+                            if case.assigned_manager is not None else "")
+    return cases
+
+
 @member_required
 def case_list(request: HttpRequest) -> HttpResponse:
     user = _member(request)
-    form = CaseFilterForm(request.GET or None, case_types=_case_types(_center(user)))
+    form = CaseFilterForm(request.GET or None, case_types=_case_types(_center(user)),
+                          renderer=PLAIN_WIDGETS)
     qs: QuerySet[Case] = selectors.cases_visible_to(user)
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            qs = _search(qs, data["q"])
+            qs = _search(request, qs, data["q"])
         if data["status"] == "open":
             qs = qs.exclude(status=CaseStatus.CLOSED)
         elif data["status"]:
@@ -170,9 +206,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     elif form.is_bound:
         qs = qs.none()
     # The count stops at a cap: at national scale a full count costs more than the page.
-    page = CappedPaginator(qs.order_by("-opened_at"), PAGE_SIZE).get_page(
+    page = CappedPaginator(_list_columns(qs).order_by("-opened_at"), PAGE_SIZE).get_page(
         request.GET.get("page"))
-    page.object_list = selectors.with_overdue_flags(page.object_list)
+    page.object_list = _list_rows(selectors.with_overdue_flags(page.object_list))
     _audit_list_page(user, form, page)
     params = request.GET.copy()
     params.pop("page", None)

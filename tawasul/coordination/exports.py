@@ -11,7 +11,6 @@ run as a formula are made inert (tawasul.cases.exports.escape_formula).
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable
 from typing import Any
 
@@ -21,7 +20,15 @@ from django.utils.translation import gettext_lazy as _
 
 from tawasul.audit.models import AuditAction
 from tawasul.audit.services import audit_record
-from tawasul.cases.exports import CONTENT_TYPES, CSV, XLSX, ExportFile, _csv, escape_formula
+from tawasul.cases.exports import (
+    CONTENT_TYPES,
+    CSV,
+    XLSX,
+    ExportFile,
+    csv_content,
+    escape_formula,
+    xlsx_content,
+)
 from tawasul.coordination import request_types, selectors
 from tawasul.coordination.models import Disclosure
 from tawasul.people.models import ConsentPurpose, DataCategory, Person
@@ -106,29 +113,8 @@ def _rows(disclosures: Iterable[Disclosure]) -> Iterable[list[Any]]:
 
 
 def _xlsx(header: list[str], body: Iterable[list[Any]]) -> tuple[bytes, int]:
-    """As the case export writes its sheet (every text cell stored as text, never as a
-    formula), under this export's own sheet name."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(_("Disclosures"))[:31])
-    sheet.append(header)
-    count = 0
-    for row in body:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"
-            elif isinstance(value, dt.datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            cells.append(cell)
-        sheet.append(cells)
-        count += 1
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue(), count
+    """As the case export writes its sheet, under this export's own sheet name."""
+    return xlsx_content(header, body, title=_("Disclosures"))
 
 
 def export_disclosures(*, actor: Any, person: Person, fmt: str) -> ExportFile:
@@ -139,7 +125,7 @@ def export_disclosures(*, actor: Any, person: Person, fmt: str) -> ExportFile:
     disclosures = (selectors.disclosures_visible_to(actor).filter(person=person)
                    .order_by("disclosed_at", "id"))
     header = [str(label) for _name, label in COLUMNS]
-    content, count = (_csv if fmt == CSV else _xlsx)(header, _rows(disclosures))
+    content, count = (csv_content if fmt == CSV else _xlsx)(header, _rows(disclosures))
     audit_record(
         action=AuditAction.EXPORT, actor=actor, obj=person,
         fields=[name for name, _label in COLUMNS],

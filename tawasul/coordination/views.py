@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms import BaseForm
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +34,7 @@ from tawasul.cases import documents
 from tawasul.cases.export_views import file_response
 from tawasul.cases.models import Case
 from tawasul.cases.selectors import center_member
+from tawasul.common import attachments as stored_files
 from tawasul.common import errors
 from tawasul.common.uploads import accepts_upload
 from tawasul.coordination import access, attachments, exports, request_types, selectors, services
@@ -457,17 +458,10 @@ def request_message(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse
 def attachment_download(request: HttpRequest, attachment_id: uuid.UUID) -> HttpResponseBase:
     """404 for anyone who is not shown the message it belongs to (access_attachment)."""
     attachment = access.access_attachment(request.user, attachment_id)
-    try:
-        handle = open(attachments.attachment_path(attachment), "rb")  # noqa: SIM115
-    except FileNotFoundError:
-        raise Http404() from None
+    handle = stored_files.open_stored(attachment.stored_path)
     attachments.attachment_download_audited(request.user, attachment)
-    response = FileResponse(handle, as_attachment=True, filename=attachment.original_filename,
-                            content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return stored_files.file_response(handle, filename=attachment.original_filename,
+                                      content_type=attachment.content_type)
 
 
 # --- A person's disclosure log ------------------------------------------------------------

@@ -5,6 +5,7 @@ Computed lazily, so a page or fragment that does not render the shell does not p
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise, SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
@@ -50,6 +51,14 @@ class Shell:
 
 def _url(*names: str) -> str:
     """The first of the URL names that resolves; '' if none does (page not built yet)."""
+    return _resolved(settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), names)
+
+
+# Every page of the shell asks for the same dozen URLs: each is reversed once per process
+# (per URLconf and script prefix, which is all a URL without arguments depends on).
+@functools.lru_cache(maxsize=256)
+def _resolved(root_urlconf: str, urlconf: str | None, prefix: str,
+              names: tuple[str, ...]) -> str:
     for name in names:
         try:
             return reverse(name)

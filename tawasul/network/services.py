@@ -5,21 +5,16 @@ Each write checks that the actor may do it, cleans the text (tawasul.common.text
 tawasul.common.references.clean_long_text), and saves with its audit entry (field names
 only) in one transaction. Attachments are checked exactly as case documents are — the
 type by content (tawasul.cases.documents.sniff), the size against DOCUMENT_MAX_BYTES —
-and stored outside the web root under a random name. Emails go out after commit through
-a background task (tawasul.network.tasks).
+and stored outside the web root under a random name (tawasul.common.attachments).
+Emails go out after commit through a background task (tawasul.network.tasks).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,8 +22,8 @@ from django.utils.translation import gettext_lazy as _
 from tawasul.accounts.models import User
 from tawasul.audit.models import AuditAction
 from tawasul.audit.services import audit_record
-from tawasul.cases import documents
 from tawasul.common.access import require
+from tawasul.common.attachments import StoredFile, store_upload, stored_path
 from tawasul.common.errors import DomainError, PermissionDenied
 from tawasul.common.references import clean_long_text
 from tawasul.common.text import clean_text
@@ -87,20 +82,12 @@ def _line(value: str, *, field: str, max_length: int, required: bool = False) ->
 # --- Attachments -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class StoredAttachment:
-    name: str
-    content_type: str
-    size: int
-    sha256: str
-    path: str
-
-    def fields(self) -> dict[str, Any]:
-        return {
-            "attachment_name": self.name, "attachment_content_type": self.content_type,
-            "attachment_size": self.size, "attachment_sha256": self.sha256,
-            "attachment_path": self.path,
-        }
+def _attachment_fields(stored: StoredFile) -> dict[str, Any]:
+    return {
+        "attachment_name": stored.filename, "attachment_content_type": stored.content_type,
+        "attachment_size": stored.size, "attachment_sha256": stored.sha256,
+        "attachment_path": stored.relative_path,
+    }
 
 
 NO_ATTACHMENT: dict[str, Any] = {
@@ -109,62 +96,17 @@ NO_ATTACHMENT: dict[str, Any] = {
 }
 
 
-def attachment_path(entry: Correspondence) -> Path:
-    return Path(settings.MEDIA_ROOT) / entry.attachment_path
-
-
-def _too_large(limit: int) -> DomainError:
-    return DomainError(
-        "document_too_large",
-        _("The file is larger than %(mb)s MB.") % {"mb": round(limit / (1024 * 1024), 1)},
-        field="attachment",
-    )
-
-
-def _read_checked(file: IO[bytes] | Any) -> tuple[bytes, str]:
-    """The file's bytes and content type, refused (naming the field `attachment`) when it
-    is too large, empty or of a type that is not accepted. A file larger than the limit is
-    known by its declared size before anything is read."""
-    limit = documents.max_bytes()
-    declared = getattr(file, "size", None)
-    if declared is not None and int(declared) > limit:
-        raise _too_large(limit)
-    if hasattr(file, "seek"):
-        file.seek(0)
-    data = file.read(limit + 1)
-    if len(data) > limit:
-        raise _too_large(limit)
-    if not data:
-        raise DomainError("document_empty", _("The file is empty."), field="attachment")
-    try:
-        content_type = documents.sniff(data)
-    except DomainError as error:
-        raise DomainError(error.code, error.message, field="attachment") from None
-    return data, content_type
-
-
-def _store(file: IO[bytes] | Any) -> StoredAttachment:
-    data, content_type = _read_checked(file)
-    now = timezone.now()
-    relative = (f"{ATTACHMENTS_DIR}/{now:%Y/%m}/"
-                f"{secrets.token_hex(16)}{documents.EXTENSIONS[content_type]}")
-    target = Path(settings.MEDIA_ROOT) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Exclusive create: a random name that somehow exists is never overwritten.
-    with open(target, "xb") as out:
-        out.write(data)
-    return StoredAttachment(
-        name=documents.clean_filename(getattr(file, "name", "") or ""),
-        content_type=content_type, size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(), path=relative,
-    )
+def _store(file: IO[bytes] | Any) -> StoredFile:
+    """Checked and written as every message attachment is (tawasul.common.attachments);
+    refused naming the field `attachment`."""
+    return store_upload(file, ATTACHMENTS_DIR)
 
 
 def _remove_after_commit(relative: str) -> None:
     """A replaced or removed file goes once the change is committed, never before: a
     rolled-back edit keeps its attachment."""
     if relative:
-        path = Path(settings.MEDIA_ROOT) / relative
+        path = stored_path(relative)
         transaction.on_commit(lambda: path.unlink(missing_ok=True))
 
 
@@ -224,13 +166,13 @@ def correspondence_record(
         with transaction.atomic():
             entry = Correspondence.objects.create(
                 mission=mission, recorded_by=actor, **values,
-                **(stored.fields() if stored else NO_ATTACHMENT),
+                **(_attachment_fields(stored) if stored else NO_ATTACHMENT),
             )
             audit_record(action=AuditAction.CREATE, actor=actor, obj=entry,
                          fields=["mission", *values, *(ATTACHMENT_FIELDS if stored else ())])
     except BaseException:
         if stored is not None:  # nothing recorded: no orphan file either
-            (Path(settings.MEDIA_ROOT) / stored.path).unlink(missing_ok=True)
+            stored.discard()
         raise
     return entry
 
@@ -262,7 +204,7 @@ def correspondence_update(
             changed = [name for name, value in values.items() if getattr(locked, name) != value]
             old_path = locked.attachment_path
             if stored is not None:
-                values.update(stored.fields())
+                values.update(_attachment_fields(stored))
                 changed += ATTACHMENT_FIELDS
             elif remove_attachment and old_path:
                 values.update(NO_ATTACHMENT)
@@ -276,7 +218,7 @@ def correspondence_update(
                 _remove_after_commit(old_path)
     except BaseException:
         if stored is not None:
-            (Path(settings.MEDIA_ROOT) / stored.path).unlink(missing_ok=True)
+            stored.discard()
         raise
     return locked
 

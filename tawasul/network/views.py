@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.forms import BaseForm
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from django_countries import countries
 
 from tawasul.accounts.models import User
 from tawasul.cases import documents
+from tawasul.common import attachments as stored_files
 from tawasul.common import errors
 from tawasul.common.templatetags.tawasul_ui import language_name
 from tawasul.common.uploads import accepts_upload
@@ -230,17 +231,10 @@ def correspondence_attachment(request: HttpRequest,
     entry = access.access_correspondence(user, correspondence_id)
     if not entry.has_attachment:
         raise Http404()
-    try:
-        handle = open(services.attachment_path(entry), "rb")  # noqa: SIM115 -- FileResponse closes it
-    except FileNotFoundError:
-        raise Http404() from None
+    handle = stored_files.open_stored(entry.attachment_path)
     services.correspondence_attachment_read_audited(user, entry)
-    response = FileResponse(handle, as_attachment=True, filename=entry.attachment_name,
-                            content_type=entry.attachment_content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return stored_files.file_response(handle, filename=entry.attachment_name,
+                                      content_type=entry.attachment_content_type)
 
 
 # --- Bulletins ------------------------------------------------------------------------

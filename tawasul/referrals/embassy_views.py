@@ -23,7 +23,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms import BaseForm
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,6 +36,7 @@ from tawasul.accounts.models import User
 from tawasul.audit.models import AuditAction
 from tawasul.audit.services import audit_record
 from tawasul.cases import documents
+from tawasul.common import attachments as stored_files
 from tawasul.common import errors
 from tawasul.common.access import as_member
 from tawasul.common.uploads import accepts_upload
@@ -363,15 +364,8 @@ def embassy_message(request: HttpRequest, referral_id: uuid.UUID) -> HttpRespons
 def attachment_download(request: HttpRequest, attachment_id: uuid.UUID) -> HttpResponseBase:
     """404 for anyone who is not shown the message it belongs to (access_attachment)."""
     attachment = attachments.access_attachment(request.user, attachment_id)
-    try:
-        handle = open(attachments.attachment_path(attachment), "rb")  # noqa: SIM115
-    except FileNotFoundError:
-        raise Http404() from None
+    handle = stored_files.open_stored(attachment.stored_path)
     attachments.download_audited(request.user, attachment)
-    response = FileResponse(handle, as_attachment=True, filename=attachment.original_filename,
-                            content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return stored_files.file_response(handle, filename=attachment.original_filename,
+                                      content_type=attachment.content_type)
 

@@ -141,7 +141,7 @@ def test_case_list_filters_and_search(
     assert set(listed()) == {mine, theirs}
     assert listed(q="Maryam") == [mine]            # Latin script
     assert listed(q="المري") == [theirs]           # Arabic script
-    assert listed(q="p765") == [theirs]            # identifier
+    assert listed(q="p7654321") == [theirs]       # identifier, as typed
     assert listed(q=theirs.reference) == [theirs]  # reference
     assert listed(risk_level="high") == [mine]
     assert listed(case_type=str(case_type("protection", "child-neglect").pk)) == [theirs]

@@ -8,6 +8,7 @@ with a note for screen readers, never an error.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Literal
 
 from django import template
@@ -34,6 +35,7 @@ def _as_date(value: dt.date | dt.datetime) -> dt.date:
     return value
 
 
+@functools.lru_cache(maxsize=4096)
 def to_hijri(value: dt.date) -> Hijri | None:
     if not HIJRI_FIRST <= value <= HIJRI_LAST:
         return None
@@ -61,7 +63,13 @@ def hijri(value: dt.date | dt.datetime | None) -> str:
 def with_hijri(value: dt.date | dt.datetime | None) -> SafeString | str:
     if not isinstance(value, dt.date):
         return ""
-    day = _as_date(value)
+    return _with_hijri(_as_date(value), get_language() or "ar")
+
+
+# A list prints one of these per row, and the same days recur from page to page: what a
+# day prints in a language never changes, so each is worked out once per process.
+@functools.lru_cache(maxsize=4096)
+def _with_hijri(day: dt.date, language: str) -> SafeString:
     gregorian = format_html(
         '<time datetime="{}">{}</time>', day.isoformat(), date_format(day, "DATE_FORMAT")
     )
@@ -75,5 +83,5 @@ def with_hijri(value: dt.date | dt.datetime | None) -> SafeString | str:
     return format_html(
         '{} <span class="hijri-date text-body-secondary">({})</span>',
         gregorian,
-        hijri_label(converted, get_language() or "ar"),
+        hijri_label(converted, language),
     )

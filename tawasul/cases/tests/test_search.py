@@ -1,0 +1,161 @@
+"""The case list's search: references and identifiers by an exact indexed lookup, names
+through the registry's matching keys (either script, across name fields), never beyond
+the viewer's cases, and in as many queries whatever the number of matches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tawasul.cases import selectors, services
+from tawasul.cases.models import Case
+from tawasul.cases.tests.conftest import case_type, register
+from tawasul.common.testing import World
+from tawasul.home.tests.helpers import log_in
+from tawasul.people.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def _open(world: World, person: Person, center: str = "protection") -> Case:
+    if center == "protection":
+        return services.case_open(
+            actor=world.protection_director, center=world.protection, person=person,
+            case_type=case_type("protection", "child-neglect"), risk_level="low",
+            is_restricted=False)
+    return services.case_open(
+        actor=world.family_manager, center=world.family, person=person,
+        case_type=case_type("family", "family-reconciliation"), risk_level="low",
+        summary="Family details")
+
+
+def _listed(client: Client, q: str) -> list[Case]:
+    return list(client.get(reverse("cases:list"), {"q": q}).context["page_obj"])
+
+
+@pytest.fixture
+def cases(world: World, catalog: None) -> dict[str, Case]:
+    """Maryam Al-Kuwari (both scripts, separate fields) with a passport; Mohammed
+    Al-Kuwari registered in Arabic only; Sara Al-Marri; all in the protection center."""
+    maryam = register(world, identifiers=[
+        {"type": "passport", "value": "P7654321", "issuing_country": "PH"}])
+    mohammed = register(world, given_name_ar="محمد", family_name_ar="الكواري",
+                        given_name_latin="", family_name_latin="", sex="male",
+                        date_of_birth=None)
+    sara = register(world, given_name_ar="سارة", family_name_ar="المري",
+                    given_name_latin="Sara", family_name_latin="Al-Marri")
+    return {"maryam": _open(world, maryam), "mohammed": _open(world, mohammed),
+            "sara": _open(world, sara)}
+
+
+def test_a_reference_finds_its_case_exactly(client: Client, world: World,
+                                            cases: dict[str, Case]) -> None:
+    log_in(client, world.protection_manager)
+    case = cases["sara"]
+    assert _listed(client, case.reference) == [case]
+    assert _listed(client, case.reference.lower()) == [case]
+    assert _listed(client, case.person.reference) == [case]
+    assert _listed(client, case.reference + "9") == []
+
+
+def test_an_identifier_is_looked_up_as_the_registry_stores_it(
+    client: Client, world: World, cases: dict[str, Case]
+) -> None:
+    log_in(client, world.protection_manager)
+    assert _listed(client, "P7654321") == [cases["maryam"]]
+    assert _listed(client, "p 765-4321") == [cases["maryam"]]  # normalized
+    assert _listed(client, "P7654320") == []
+
+
+def test_a_latin_name_finds_a_person_registered_in_arabic(
+    client: Client, world: World, cases: dict[str, Case]
+) -> None:
+    log_in(client, world.protection_manager)
+    assert _listed(client, "Mohammed Al-Kuwari") == [cases["mohammed"]]
+    assert _listed(client, "Muhammad Alkuwari") == [cases["mohammed"]]
+    assert _listed(client, "محمد الكواري") == [cases["mohammed"]]
+
+
+def test_a_name_typed_across_fields_is_found(client: Client, world: World,
+                                             cases: dict[str, Case]) -> None:
+    log_in(client, world.protection_manager)
+    assert _listed(client, "Maryam Al-Kuwari") == [cases["maryam"]]
+    assert _listed(client, "مريم الكواري") == [cases["maryam"]]
+    assert _listed(client, "Sara Al-Marri") == [cases["sara"]]
+    assert _listed(client, "Sara Al-Kuwari") == []
+
+
+def test_a_single_name_is_read_in_the_names_of_ones_cases(
+    client: Client, world: World, cases: dict[str, Case]
+) -> None:
+    log_in(client, world.protection_manager)
+    assert _listed(client, "Kuwari") == [cases["maryam"]]
+    assert _listed(client, "المري") == [cases["sara"]]
+    assert _listed(client, "Nobody") == []
+
+
+def test_a_name_held_by_too_many_persons_is_not_looked_up(
+    client: Client, world: World, cases: dict[str, Case], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    register(world, sex="male", given_name_ar="محمد", given_name_latin="Mohammed",
+             date_of_birth=None)
+    monkeypatch.setattr(selectors, "SEARCH_BROAD_KEY_CAP", 1)
+    log_in(client, world.protection_manager)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("cases:list"), {"q": "Mohammed Al-Kuwari"})
+    assert list(response.context["page_obj"]) == []
+    assert [m.message for m in get_messages(response.wsgi_request)] == [
+        "This name is too common to search by alone: add the father's name, or search by "
+        "reference or identifier."]
+    # Below the cap the same name is looked up again.
+    monkeypatch.setattr(selectors, "SEARCH_BROAD_KEY_CAP", 2)
+    assert _listed(client, "Mohammed Al-Kuwari") == [cases["mohammed"]]
+
+
+def test_a_person_of_another_center_is_not_found(client: Client, world: World,
+                                                 cases: dict[str, Case]) -> None:
+    theirs = _open(world, register(world, "family_manager"), center="family")
+    log_in(client, world.protection_manager)
+    assert _listed(client, "Maryam Al-Kuwari") == [cases["maryam"]]
+    assert _listed(client, theirs.reference) == []
+    assert _listed(client, theirs.person.reference) == []
+    log_in(client, world.family_manager)
+    assert _listed(client, "Maryam Al-Kuwari") == [theirs]
+    assert _listed(client, "P7654321") == []
+
+
+def _queries(request: Callable[[], Any]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert request().status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize("q", ["Maryam Al-Kuwari", "مريم الكواري", "P7654321"])
+def test_the_search_costs_as_many_queries_whatever_the_matches(
+    client: Client, world: World, cases: dict[str, Case], q: str
+) -> None:
+    log_in(client, world.protection_manager)
+    url = reverse("cases:list")
+    assert _listed(client, q)
+    few = _queries(lambda: client.get(url, {"q": q}))
+    for _ in range(5):
+        _open(world, cases["maryam"].person)
+    assert len(_listed(client, q)) == 6
+    assert _queries(lambda: client.get(url, {"q": q})) == few
+
+
+def test_search_kind() -> None:
+    assert selectors.search_kind("C-2026-000123") == "case_reference"
+    assert selectors.search_kind(" p-2026-000001 ") == "person_reference"
+    assert selectors.search_kind("29876543210") == "identifier"
+    assert selectors.search_kind("٢٩٨٧٦٥٤٣٢١٠") == "identifier"
+    assert selectors.search_kind("AB 12-34") == "identifier"
+    assert selectors.search_kind("Maryam Al-Kuwari") == "name"
