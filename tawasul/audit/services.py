@@ -17,24 +17,20 @@ def object_label(obj: models.Model) -> tuple[str, str]:
     return obj._meta.label_lower, str(obj.pk)
 
 
-def audit_record(
+def _entry(
     *,
     action: AuditAction | str,
-    actor: Any = None,
-    obj: models.Model | None = None,
-    object_type: str = "",
-    object_id: str = "",
-    fields: Iterable[str] = (),
-    reason: str = "",
-    actor_username: str = "",
+    actor: Any,
+    object_type: str,
+    object_id: str,
+    fields: Iterable[str],
+    reason: str,
+    actor_username: str,
 ) -> AuditEntry:
-    """Append one entry. Names of fields only, never their values."""
-    if obj is not None:
-        object_type, object_id = object_label(obj)
     ctx = context.current()
     is_user = actor is not None and getattr(actor, "is_authenticated", False)
     organization = getattr(actor, "organization", None) if is_user else None
-    return AuditEntry.objects.create(
+    return AuditEntry(
         entry_id=uuid.uuid4(),
         occurred_at=timezone.now(),
         actor=actor if is_user else None,
@@ -51,6 +47,46 @@ def audit_record(
         user_agent=ctx.user_agent,
         request_id=ctx.request_id,
     )
+
+
+def audit_record(
+    *,
+    action: AuditAction | str,
+    actor: Any = None,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    fields: Iterable[str] = (),
+    reason: str = "",
+    actor_username: str = "",
+) -> AuditEntry:
+    """Append one entry. Names of fields only, never their values."""
+    if obj is not None:
+        object_type, object_id = object_label(obj)
+    entry = _entry(action=action, actor=actor, object_type=object_type, object_id=object_id,
+                   fields=fields, reason=reason, actor_username=actor_username)
+    entry.save(force_insert=True)
+    return entry
+
+
+def audit_record_each(
+    *,
+    action: AuditAction | str,
+    actor: Any,
+    objs: Iterable[models.Model],
+    fields: Iterable[str] = (),
+    reason: str = "",
+) -> list[AuditEntry]:
+    """One entry per object, as audit_record would write them, in one insert (a page that
+    shows several records, such as duplicate suggestions)."""
+    fields = list(fields)
+    entries = [
+        _entry(action=action, actor=actor, object_type=object_label(obj)[0],
+               object_id=object_label(obj)[1], fields=fields, reason=reason,
+               actor_username="")
+        for obj in objs
+    ]
+    return AuditEntry.objects.bulk_create(entries)
 
 
 def chain_verification_run(*, source: str, requested_by: str = "") -> ChainVerification:

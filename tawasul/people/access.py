@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from tawasul.accounts.models import User
 from tawasul.accounts.roles import Role
 from tawasul.audit.models import AuditAction
-from tawasul.audit.services import audit_record
+from tawasul.audit.services import audit_record, audit_record_each
 from tawasul.common.access import fetch_or_deny
 from tawasul.people import selectors
 from tawasul.people.models import Consent, Person
@@ -37,6 +37,11 @@ def person_read_audited(user: User, person: Person, fields: Iterable[str]) -> Pe
     """Record that `user` was shown these fields of `person` (names only)."""
     audit_record(action=AuditAction.READ, actor=user, obj=person, fields=fields)
     return person
+
+
+def persons_read_audited(user: User, persons: Iterable[Person], fields: Iterable[str]) -> None:
+    """person_read_audited for each of several persons shown at once, in one insert."""
+    audit_record_each(action=AuditAction.READ, actor=user, objs=persons, fields=fields)
 
 
 def can_register_persons(user: object) -> bool:

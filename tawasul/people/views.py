@@ -82,8 +82,7 @@ SUGGESTION_FIELDS = (
 def _suggestions(user: User, data: Any) -> list[Any]:
     suggestions = suggest_duplicates(user=user, draft=draft_from(data))
     # Each person shown is a read of personal data, audited like any other.
-    for suggestion in suggestions:
-        access.person_read_audited(user, suggestion.person, SUGGESTION_FIELDS)
+    access.persons_read_audited(user, [s.person for s in suggestions], SUGGESTION_FIELDS)
     return suggestions
 
 
