@@ -180,7 +180,9 @@ def _locked(*persons: Person) -> dict[Any, Person]:
     """The persons re-read under a row lock, in a fixed order (no deadlock between two
     merges of the same pair)."""
     pks = sorted(str(p.pk) for p in persons)
-    locked = Person.objects.select_for_update().select_related("merged_into").in_bulk(pks)
+    # Only the persons' rows: PostgreSQL locks no outer-joined (nullable) side.
+    locked = (Person.objects.select_for_update(of=("self",)).select_related("merged_into")
+              .in_bulk(pks))
     return {str(pk): person for pk, person in locked.items()}
 
 
@@ -392,7 +394,7 @@ def person_unmerge(*, actor: User, merge: PersonMerge, reason: str = "") -> Pers
     require(can_merge_persons(actor), actor, merge, "undo merges")
     reason = _clean_reason(reason, required=False)
     with transaction.atomic():
-        current = PersonMerge.objects.select_for_update().get(pk=merge.pk)
+        current = PersonMerge.objects.select_for_update(of=("self",)).get(pk=merge.pk)
         if current.unmerged_at is not None:
             raise DomainError("merge_undone", _("This merge has already been undone."))
         locked = _locked(current.survivor, current.duplicate)
