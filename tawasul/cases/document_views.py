@@ -5,11 +5,12 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.views.decorators.http import require_GET
 
 from tawasul.cases import documents
 from tawasul.cases.access import BreakGlassRequired
+from tawasul.common.attachments import file_response
 
 
 @login_required
@@ -30,9 +31,5 @@ def document_download(request: HttpRequest, document_id: UUID) -> HttpResponseBa
     except FileNotFoundError:
         raise Http404() from None
     documents.document_download_audited(request.user, document)  # type: ignore[arg-type]
-    response = FileResponse(handle, as_attachment=True, filename=document.original_filename,
-                            content_type=document.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return file_response(handle, filename=document.original_filename,
+                         content_type=document.content_type)

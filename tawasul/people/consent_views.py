@@ -19,7 +19,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +31,7 @@ from tawasul.audit.models import AuditAction
 from tawasul.audit.services import audit_record
 from tawasul.cases import documents
 from tawasul.common import errors
+from tawasul.common.attachments import file_response
 from tawasul.common.uploads import accepts_upload
 from tawasul.home.decorators import member_required
 from tawasul.organizations.selectors import organizations_visible_to
@@ -267,9 +268,4 @@ def consent_evidence(request: HttpRequest, consent_id: uuid.UUID) -> HttpRespons
     filename = documents.clean_filename(
         f"consent-{consent.person.reference}-{consent.granted_at:%Y-%m-%d}{suffix}"
     )
-    response = FileResponse(handle, as_attachment=True, filename=filename,
-                            content_type=content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return file_response(handle, filename=filename, content_type=content_type)
