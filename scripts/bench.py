@@ -28,9 +28,16 @@ rendered inside the site's page layout (base.html: header, navigation, footer), 
 separates the cost of the layout from that of the access check, audit and filters. p50/p95/
 mean are wall-clock milliseconds per request.
 
+The embassy inbox (/referrals/embassy/, signed in as a consular officer of the embassy with
+the most referrals) and the intake desk's queue (/referrals/intake/, as an intake officer)
+stand beside bare views of the same rows in the same order: that embassy's referrals
+newest first; the undecided embassy referrals no center holds, most urgent then oldest.
+
 Targets (issue 3): case list p50 and p95 <= 1.3 x baseline; every p95 at 1M <= 1.5 x its
-p95 at 10k (--report); duplicate suggestions p95 <= 50 ms at 1M persons. The results are
-written to var/bench/results-<db>-<n>.json.
+p95 at 10k (--report); duplicate suggestions p95 <= 50 ms at 1M persons. (Issue 4): the
+embassy inbox and the intake queue <= 1.3 x baseline at a million cases. The data has one
+case per person on average (--cases-per-person 1.0), so the 1M bench has ~1M cases. The
+results are written to var/bench/results-<db>-<n>.json.
 """
 
 from __future__ import annotations
@@ -117,6 +124,10 @@ def _manage(args: list[str], url: str, log: Any) -> None:
         sys.exit(f"manage.py {args[0]} failed (see {log.name})")
 
 
+# A million cases at a million persons (issue 4 measures its queues at 1M cases).
+CASES_PER_PERSON = 1.0
+
+
 def generated_path(db: str, persons: int) -> Path:
     return BENCH_DIR / f"generated-{db}-{persons}.json"
 
@@ -134,7 +145,8 @@ def generate(db: str, persons: int, url: str) -> dict[str, Any]:
         _manage(["seed_demo", "--quiet-logins"], url, log)
         timings["setup_seconds"] = round(time.perf_counter() - started, 1)
         started = time.perf_counter()
-        _manage(["generate_synthetic", "--persons", str(persons), "--fast-load"], url, log)
+        _manage(["generate_synthetic", "--persons", str(persons), "--fast-load",
+                 "--cases-per-person", str(CASES_PER_PERSON)], url, log)
         timings["generate_seconds"] = round(time.perf_counter() - started, 1)
     timings["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     generated_path(db, persons).write_text(json.dumps(timings, indent=2), encoding="utf-8")
@@ -206,6 +218,17 @@ BASELINE_CASE = """<h1>{{ case.reference }} {{ case.person.display_name }}</h1>\
 BASELINE_PERSON = """<h1>{{ person.display_name }} {{ person.reference }}</h1>\
 <ul>{% for i in identifiers %}<li>{{ i.type }} {{ i.value }}</li>{% endfor %}</ul>\
 <ul>{% for c in cases %}<li>{{ c.reference }} {{ c.case_type.name }}</li>{% endfor %}</ul>"""
+BASELINE_EMBASSY = """<table>{% for r in page_obj %}<tr><td><a href="/referrals/{{ r.pk }}/">\
+{{ r.reference }}</a></td><td>{{ r.submitted_person.display_name }}</td>\
+<td>{{ r.get_domain_display }}</td><td>{{ r.get_urgency_display }}</td>\
+<td>{{ r.get_status_display }}</td><td>{{ r.sent_at }}</td></tr>{% endfor %}</table>\
+<p>{{ page_obj.paginator.count }} {{ page_obj.number }}/{{ page_obj.paginator.num_pages }}</p>"""
+BASELINE_QUEUE = """<table>{% for r in page_obj %}<tr><td><a href="/referrals/{{ r.pk }}/">\
+{{ r.reference }}</a></td><td>{{ r.from_organization.name }}</td>\
+<td>{{ r.submitted_person.display_name }} {{ r.person_id }}</td><td>{{ r.get_domain_display }}</td>\
+<td>{{ r.get_urgency_display }}</td><td>{{ r.get_status_display }}</td><td>{{ r.sent_at }}</td>\
+<td>{{ r.due_at }}</td></tr>{% endfor %}</table>\
+<p>{{ page_obj.paginator.count }} {{ page_obj.number }}/{{ page_obj.paginator.num_pages }}</p>"""
 BASELINE_SUGGESTIONS = """<ul>{% for p in persons %}<li>{{ p.display_name }} \
 {{ p.date_of_birth }} {{ p.reference }}</li>{% endfor %}</ul>"""
 
@@ -216,7 +239,8 @@ def _baseline_urlconf() -> str:
     import types
 
     from django.core.paginator import Paginator
-    from django.db.models import Count
+    from django.db.models import Case as DbCase
+    from django.db.models import Count, Value, When
     from django.http import HttpRequest, HttpResponse
     from django.template import engines
     from django.urls import include, path
@@ -226,12 +250,14 @@ def _baseline_urlconf() -> str:
     from tawasul.people import duplicates
     from tawasul.people.forms import draft_from
     from tawasul.people.models import Person, PersonMatchKey
+    from tawasul.referrals.models import Referral
 
     engine = engines["django"]
     templates = {name: engine.from_string(text) for name, text in (
         ("list", BASELINE_LIST), ("list_layout", BASELINE_LIST_LAYOUT),
         ("case", BASELINE_CASE), ("person", BASELINE_PERSON),
-        ("suggestions", BASELINE_SUGGESTIONS))}
+        ("suggestions", BASELINE_SUGGESTIONS), ("embassy", BASELINE_EMBASSY),
+        ("queue", BASELINE_QUEUE))}
 
     def case_list(request: HttpRequest) -> HttpResponse:
         qs = Case.objects.select_related("person", "case_type", "assigned_manager").filter(
@@ -269,12 +295,32 @@ def _baseline_urlconf() -> str:
         return HttpResponse(templates["suggestions"].render(
             {"persons": Person.objects.filter(pk__in=ids)}))
 
+    def embassy_inbox(request: HttpRequest) -> HttpResponse:
+        qs = Referral.objects.select_related("submitted_person").filter(
+            kind="embassy_to_foundation",
+            from_organization_id=request.user.organization_id,  # type: ignore[union-attr]
+        ).order_by("-sent_at")
+        page = Paginator(qs, 25).get_page(request.GET.get("page"))
+        return HttpResponse(templates["embassy"].render({"page_obj": page}))
+
+    def intake_queue(request: HttpRequest) -> HttpResponse:
+        qs = Referral.objects.select_related("submitted_person", "from_organization",
+                                             "person").filter(
+            kind="embassy_to_foundation", status__in=("submitted", "under_review"),
+            assigned_center__isnull=True,
+        ).order_by(DbCase(When(urgency="emergency", then=Value(0)),
+                          When(urgency="urgent", then=Value(1)), default=Value(2)), "sent_at")
+        page = Paginator(qs, 25).get_page(request.GET.get("page"))
+        return HttpResponse(templates["queue"].render({"page_obj": page}))
+
     module = types.ModuleType("bench_urls")
     module.urlpatterns = [  # type: ignore[attr-defined]
         path("bench/cases/", case_list),
         path("bench/cases/<uuid:pk>/", case_detail),
         path("bench/people/<uuid:pk>/", person_detail),
         path("bench/suggestions/", suggestions),
+        path("bench/embassy/", embassy_inbox),
+        path("bench/intake/", intake_queue),
         path("", include("tawasul.urls")),
     ]
     sys.modules["bench_urls"] = module
@@ -342,6 +388,33 @@ class Sample:
                 self.terms.append(("identifier", identifiers[person_id]))
             self.drafts.append(self._draft(person))
         self.pages = max(1, min(MAX_PAGE, -(-visible_count // 25)))
+        self._referral_users()
+
+    def _referral_users(self) -> None:
+        """The consular officer of the embassy with the most referrals, an intake officer,
+        and how many pages of each list there are to draw from."""
+        from django.db.models import Count
+
+        from tawasul.accounts.models import User
+        from tawasul.accounts.roles import Role
+        from tawasul.referrals.models import Referral
+        from tawasul.referrals.selectors import embassy_inbox, intake_queue
+
+        officers = User.objects.filter(role=Role.CONSULAR_OFFICER, is_active=True)
+        embassy = (Referral.objects.filter(
+            kind="embassy_to_foundation",
+            from_organization_id__in=officers.values("organization_id"))
+                   .values("from_organization_id").annotate(n=Count("id"))
+                   .order_by("-n").first())
+        self.embassy_user = embassy and officers.filter(
+            organization_id=embassy["from_organization_id"]).order_by("username").first()
+        self.intake_user = User.objects.filter(role=Role.INTAKE_OFFICER,
+                                               is_active=True).order_by("username").first()
+        self.embassy_referrals = embassy["n"] if embassy else 0
+        self.queue_length = intake_queue(self.intake_user).count() if self.intake_user else 0
+        self.embassy_pages = max(1, min(MAX_PAGE, -(-self.embassy_referrals // 25)))
+        self.queue_pages = max(1, min(MAX_PAGE, -(-self.queue_length // 25)))
+        del embassy_inbox
 
     def _draft(self, person: Any) -> dict[str, str]:
         """What an intake worker types for a person already registered: the other script
@@ -368,9 +441,14 @@ def _measure(sample: Sample, iterations: int, warmup: int,
     client = Client()
     client.force_login(sample.user)
     rng = sample.rng
+    embassy_client, intake_client = Client(), Client()
+    if sample.embassy_user:
+        embassy_client.force_login(sample.embassy_user)
+    if sample.intake_user:
+        intake_client.force_login(sample.intake_user)
 
-    def get(url: str, **params: str) -> None:
-        response = client.get(url, params)
+    def get(url: str, _client: Any = client, **params: str) -> None:
+        response = _client.get(url, params)
         if response.status_code != 200:
             sys.exit(f"GET {url} {params} answered {response.status_code}")
 
@@ -387,6 +465,8 @@ def _measure(sample: Sample, iterations: int, warmup: int,
 
     list_url = reverse("cases:list")
     suggest_url = reverse("people:suggestions")
+    embassy_url = reverse("referrals:embassy_list")
+    intake_url = reverse("referrals:intake_desk")
     # measure → (real request, baseline request), each taking the same drawn argument.
     measures: dict[str, tuple[Any, Any, Any]] = {
         "case list": (page, lambda a: get(list_url, **a), lambda a: get("/bench/cases/", **a)),
@@ -403,6 +483,12 @@ def _measure(sample: Sample, iterations: int, warmup: int,
         "suggestions (htmx view)": (lambda: rng.choice(sample.drafts),
                                     lambda a: post(suggest_url, a),
                                     lambda a: post("/bench/suggestions/", a)),
+        "embassy inbox": (lambda: {"page": str(rng.randint(1, sample.embassy_pages))},
+                          lambda a: get(embassy_url, embassy_client, **a),
+                          lambda a: get("/bench/embassy/", embassy_client, **a)),
+        "intake queue": (lambda: {"page": str(rng.randint(1, sample.queue_pages))},
+                         lambda a: get(intake_url, intake_client, **a),
+                         lambda a: get("/bench/intake/", intake_client, **a)),
         "suggest_duplicates()": (
             lambda: rng.choice(sample.drafts),
             lambda a: suggest_duplicates(user=sample.user, draft=draft_from(a)),
@@ -412,6 +498,10 @@ def _measure(sample: Sample, iterations: int, warmup: int,
     results: dict[str, Any] = {}
     for name, (draw, real, baseline) in measures.items():
         if only and not name.startswith(only):
+            continue
+        if (name == "embassy inbox" and not sample.embassy_user) or (
+                name == "intake queue" and not sample.intake_user):
+            print(f"  {name}: no such user in the bench database, not measured", flush=True)
             continue
         # A measure whose requests take seconds stops at the time limit (n says how many
         # were measured): warm-up within a quarter of it, at least MIN_SAMPLES requests.
@@ -464,7 +554,7 @@ def print_table(result: dict[str, Any]) -> None:
         r50 = real["p50"] / base["p50"] if base else None
         r95 = real["p95"] / base["p95"] if base else None
         target = ""
-        if name == "case list":
+        if name in ("case list", "embassy inbox", "intake queue"):
             ok = r50 is not None and r50 <= LIST_RATIO_MAX
             target = f"p50 <= {LIST_RATIO_MAX}x base: {_verdict(ok)}"
         elif name.startswith("suggest") and result["persons"] >= 1_000_000:
@@ -495,7 +585,9 @@ def run(db: str, persons: int, url: str, iterations: int, warmup: int, seed: int
     print(f"{db}: {sample.total_persons} persons, {sample.total_cases} cases; measuring as "
           f"{sample.user.username} ({sample.center_cases} cases in the center, "
           f"{sample.visible_cases} visible), {iterations} requests per measure after "
-          f"{warmup} warm-up", flush=True)
+          f"{warmup} warm-up; embassy inbox of {sample.embassy_user} "
+          f"({sample.embassy_referrals} referrals), intake queue of {sample.queue_length}",
+          flush=True)
     measures = _measure(sample, iterations, warmup, time_limit, only)
     measured_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     for m in measures.values():
@@ -508,6 +600,7 @@ def run(db: str, persons: int, url: str, iterations: int, warmup: int, seed: int
     result = {
         "db": db, "persons": sample.total_persons, "cases": sample.total_cases,
         "requested_persons": persons, "center_cases": sample.center_cases,
+        "embassy_referrals": sample.embassy_referrals, "queue_length": sample.queue_length,
         "vendor": connection.vendor, "iterations": iterations, "warmup": warmup,
         "time_limit": time_limit,
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

@@ -266,6 +266,7 @@ SPECTACULAR_SETTINGS = {
         "EmbassyReferralStatusEnum": "tawasul.referrals.embassy_view.EmbassyStatus",
         "CoordinationRequestStatusEnum": "tawasul.coordination.models.RequestStatus",
         "LegalGroundStatusEnum": "tawasul.coordination.models.LegalGroundStatus",
+        "CommunityLanguageEnum": "tawasul.organizations.languages.COMMUNITY_LANGUAGE_CODES",
     },
 }
 

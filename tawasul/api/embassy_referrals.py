@@ -18,6 +18,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tawasul.accounts.models import User
+from tawasul.api import attachments as files_api
 from tawasul.api.people import PersonNameSerializer
 from tawasul.api.serializers import (
     CleanTextField,
@@ -145,10 +146,18 @@ class TimelineStepSerializer(serializers.Serializer):
 
 
 class ReferralAttachmentSerializer(serializers.ModelSerializer):
+    """A file of a message (`content_type` as recognised by its content, `size` in
+    bytes)."""
+
+    download_url = files_api.download_url_field()
+
     class Meta:
         model = ReferralAttachment
-        fields = ["id", "original_filename", "content_type", "size"]
+        fields = ["id", "original_filename", "content_type", "size", "download_url"]
         read_only_fields = fields
+
+    def get_download_url(self, attachment: ReferralAttachment) -> str:
+        return files_api.download_url("api:referral-attachment", attachment)
 
 
 class EmbassyMessageSerializer(serializers.ModelSerializer):

@@ -29,12 +29,12 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, cast
 
 from django.db.models import QuerySet
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
     extend_schema_field,
@@ -47,12 +47,13 @@ from rest_framework.response import Response
 
 from tawasul.accounts.models import User
 from tawasul.accounts.selectors import users_visible_to
+from tawasul.api import attachments as files_api
 from tawasul.api import embassy_referrals as embassy_api
+from tawasul.api import threads
 from tawasul.api.cases import UserSummarySerializer
 from tawasul.api.people import PersonNameSerializer, audit_list_read
 from tawasul.api.serializers import (
     DomainField,
-    ErrorSerializer,
     OrganizationSummarySerializer,
     StrictInputMixin,
 )
@@ -60,16 +61,15 @@ from tawasul.api.views import DETAIL_ERRORS, LIST_ERRORS, ScopedReadOnlyViewSet
 from tawasul.audit.models import AuditAction
 from tawasul.audit.services import audit_record
 from tawasul.cases.models import Case, CaseType, RiskLevel
-from tawasul.cases.selectors import cases_visible_to
 from tawasul.cases.services import MANAGER_ROLES
-from tawasul.common import references
-from tawasul.common.access import as_member, require
+from tawasul.common import attachments as stored_files
+from tawasul.common.access import as_member
 from tawasul.common.errors import DomainError, PermissionDenied
+from tawasul.common.uploads import accepts_upload
 from tawasul.organizations.models import CenterDomain, Organization, OrganizationKind
 from tawasul.organizations.selectors import organizations_visible_to
 from tawasul.people.models import Consent
-from tawasul.people.selectors import consents_visible_to
-from tawasul.referrals import access, embassy_services, selectors, services
+from tawasul.referrals import access, attachments, embassy_services, selectors, services
 from tawasul.referrals.models import (
     OPEN_STATUSES,
     TRIAGE_STATUSES,
@@ -80,7 +80,6 @@ from tawasul.referrals.models import (
     Urgency,
 )
 
-TEXT_MAX_LENGTH = references.TEXT_MAX_LENGTH
 INBOX, OUTBOX = "inbox", "outbox"
 OPEN = "open"
 # What the caller may do now (the referral page shows the same buttons).
@@ -92,13 +91,9 @@ LINK_PERSON, REGISTER_PERSON, ASSIGN = "link-person", "register-person", "assign
 ACTIONS: tuple[str, ...] = (ACCEPT, DECLINE, WITHDRAW, START, COMPLETE, MESSAGE, LINK_PERSON,
                             REGISTER_PERSON, ASSIGN)
 
-_ERROR = OpenApiResponse(
-    ErrorSerializer, description="See the error format in the API description."
-)
-_NOT_FOUND = "404 when it does not exist or is outside your scope (the two look the same)."
-_FORBIDDEN = OpenApiResponse(
-    ErrorSerializer, description="`forbidden`: you may see the referral but not do this."
-)
+_ERROR = threads.ERROR
+_NOT_FOUND = threads.NOT_FOUND
+_FORBIDDEN = threads.forbidden_response("referral")
 _NOT_SHOWN = "null when it is not shown to you."
 
 # Output fields governed by selectors.referral_fields_for, by the name it uses; fields
@@ -228,12 +223,8 @@ class ReferralListSerializer(serializers.ModelSerializer):
         return direction_of(self.context["viewer"], referral)
 
     def to_representation(self, instance: Referral) -> dict[str, Any]:
-        data: dict[str, Any] = super().to_representation(instance)
-        shown = _fields_for(self.context, instance)
-        for name in data:
-            if name in _GOVERNED and name not in shown:
-                data[name] = None
-        return data
+        return threads.hide_unshown(super().to_representation(instance),
+                                    _fields_for(self.context, instance), _GOVERNED)
 
 
 class ReferralSerializer(ReferralListSerializer):
@@ -337,13 +328,7 @@ class ReferralFilterSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ReferralKind.choices, required=False)
 
 
-def _user_of(serializer: serializers.Serializer) -> User:
-    return serializer.context["request"].user
-
-
-def _text_field(**kwargs: Any) -> serializers.CharField:
-    # The services clean the text (tawasul.common.references.clean_long_text).
-    return serializers.CharField(max_length=TEXT_MAX_LENGTH, trim_whitespace=False, **kwargs)
+_text_field = threads.text_field
 
 
 class CenterReferralCreateSerializer(StrictInputMixin, serializers.Serializer):
@@ -377,13 +362,10 @@ class CenterReferralCreateSerializer(StrictInputMixin, serializers.Serializer):
     )
 
     def validate_case(self, value: Any) -> Case:
-        case = cases_visible_to(_user_of(self)).filter(pk=value).first()
-        if case is None:
-            raise serializers.ValidationError(_("Choose one of the cases you work on."))
-        return case
+        return threads.visible_case(self, value)
 
     def _center(self, **lookup: Any) -> Organization | None:
-        return organizations_visible_to(_user_of(self)).filter(
+        return organizations_visible_to(threads.user_of(self)).filter(
             kind=OrganizationKind.CENTER, is_active=True, **lookup
         ).first()
 
@@ -394,12 +376,7 @@ class CenterReferralCreateSerializer(StrictInputMixin, serializers.Serializer):
         return center
 
     def validate_consent(self, value: Any) -> Consent | None:
-        if value is None:
-            return None
-        consent = consents_visible_to(_user_of(self)).filter(pk=value).first()
-        if consent is None:
-            raise serializers.ValidationError(_("Choose a consent record of the person."))
-        return consent
+        return threads.visible_consent(self, value)
 
     # Which input named the receiving center, for the service's errors about it.
     center_field = "to_center"
@@ -452,7 +429,7 @@ class ReferralAcceptSerializer(StrictInputMixin, serializers.Serializer):
         if value is None:
             return None
         referral: Referral = self.context["referral"]
-        manager = users_visible_to(_user_of(self)).filter(
+        manager = users_visible_to(threads.user_of(self)).filter(
             pk=value, organization_id=referral.to_organization_id, is_active=True,
             role__in=MANAGER_ROLES,
         ).first()
@@ -478,6 +455,12 @@ class ReferralStartSerializer(StrictInputMixin, serializers.Serializer):
 class ReferralMessageSerializer(StrictInputMixin, serializers.Serializer):
     text = _text_field(help_text="The other side is told that there is a message, by "
                        "email without its text.")
+
+
+class ReferralMessageUploadSerializer(ReferralMessageSerializer):
+    """A message with its files (multipart/form-data)."""
+
+    attachments = files_api.files_field()
 
 
 # --- Views ----------------------------------------------------------------------
@@ -514,13 +497,8 @@ _DETAIL_SHAPES = PolymorphicProxySerializer(
 
 def _action_doc(summary: str, description: str, request: type[serializers.Serializer],
                 ) -> Callable[[Any], Any]:
-    return extend_schema(
-        summary=summary,
-        description=f"{description} Any other status answers 400 with code "
-        f"`transition_not_allowed`. {_NOT_FOUND}",
-        request=request,
-        responses={200: ReferralSerializer, 400: _ERROR, 403: _FORBIDDEN, **DETAIL_ERRORS},
-    )
+    return threads.action_doc(summary, description, request, answer=ReferralSerializer,
+                              forbidden=_FORBIDDEN)
 
 
 @extend_schema_view(
@@ -574,8 +552,9 @@ def _action_doc(summary: str, description: str, request: type[serializers.Serial
         responses={201: _DETAIL_SHAPES, 400: _ERROR, 401: _ERROR, 403: _ERROR},
     ),
 )
-class ReferralViewSet(ScopedReadOnlyViewSet):
+class ReferralViewSet(threads.ThreadActionsMixin, ScopedReadOnlyViewSet):
     queryset = Referral.objects.none()  # for the schema; rows come from visible_to
+    record_argument = "referral"
     serializer_class = ReferralListSerializer
     filter_serializer_class = ReferralFilterSerializer
     ordering = ("-sent_at",)
@@ -696,13 +675,6 @@ class ReferralViewSet(ScopedReadOnlyViewSet):
 
     # --- The receiver's decision and progress, withdrawal, messages ---
 
-    def _allowed(self, referral: Referral, allowed: Callable[[User, Referral], bool],
-                 what: str) -> User:
-        """403 (audited) before the body is read, for a referral the caller may see."""
-        user: User = self.request.user  # type: ignore[assignment]
-        require(allowed(user, referral), user, referral, what)
-        return user
-
     @_action_doc("Accept: open a case at your center", "The receiving center's director "
                  "and case managers, while the referral is submitted. Opens a case of the "
                  "given type for the same person at your center, linked to the referral "
@@ -710,13 +682,8 @@ class ReferralViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"], url_path=ACCEPT)
     def accept(self, request: Request, pk: str | None = None) -> Response:
         referral = self._referral()
-        user = self._allowed(referral, access.can_decide, "accept this referral")
-        data = ReferralAcceptSerializer(
-            data=request.data, context={**self.get_serializer_context(), "referral": referral}
-        )
-        data.is_valid(raise_exception=True)
-        return self._detail(services.referral_accept(actor=user, referral=referral,
-                                                     **data.validated_data))
+        return self._act(referral, access.can_decide, "accept this referral",
+                         services.referral_accept, ReferralAcceptSerializer, referral=referral)
 
     @_action_doc("Decline, with a reason", "The receiving center's director and case "
                  "managers, while the referral is submitted; the sender reads the reason (an "
@@ -727,47 +694,31 @@ class ReferralViewSet(ScopedReadOnlyViewSet):
     def decline(self, request: Request, pk: str | None = None) -> Response:
         referral = self._referral()
         if referral.kind == ReferralKind.EMBASSY_TO_FOUNDATION:
-            user = self._allowed(referral, access.can_triage, "triage this referral")
-            data = ReferralReasonSerializer(data=request.data)
-            data.is_valid(raise_exception=True)
-            return self._detail(embassy_services.referral_intake_decline(
-                actor=user, referral=referral, **data.validated_data))
-        user = self._allowed(referral, access.can_decide, "decline this referral")
-        data = ReferralReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._detail(services.referral_decline(actor=user, referral=referral,
-                                                      **data.validated_data))
+            return self._act(referral, access.can_triage, "triage this referral",
+                             embassy_services.referral_intake_decline, ReferralReasonSerializer)
+        return self._act(referral, access.can_decide, "decline this referral",
+                         services.referral_decline, ReferralReasonSerializer)
 
     @_action_doc("Withdraw, with a reason", "The sending center's staff who work on the "
                  "source case, until the receiving center decides.", ReferralReasonSerializer)
     @action(detail=True, methods=["post"], url_path=WITHDRAW)
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
-        referral = self._referral()
-        user = self._allowed(referral, access.can_withdraw, "withdraw this referral")
-        data = ReferralReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._detail(services.referral_withdraw(actor=user, referral=referral,
-                                                       **data.validated_data))
+        return self._act(self._referral(), access.can_withdraw, "withdraw this referral",
+                         services.referral_withdraw, ReferralReasonSerializer)
 
     @_action_doc("Start work", "The receiving center's director and case managers, once "
                  "the referral is accepted.", ReferralStartSerializer)
     @action(detail=True, methods=["post"], url_path=START)
     def start(self, request: Request, pk: str | None = None) -> Response:
-        referral = self._referral()
-        user = self._allowed(referral, access.can_decide, "update this referral")
-        ReferralStartSerializer(data=request.data).is_valid(raise_exception=True)
-        return self._detail(services.referral_start(actor=user, referral=referral))
+        return self._act(self._referral(), access.can_decide, "update this referral",
+                         services.referral_start, ReferralStartSerializer)
 
     @_action_doc("Mark completed", "The receiving center's director and case managers, "
                  "once the referral is accepted or in progress.", ReferralCompleteSerializer)
     @action(detail=True, methods=["post"], url_path=COMPLETE)
     def complete(self, request: Request, pk: str | None = None) -> Response:
-        referral = self._referral()
-        user = self._allowed(referral, access.can_decide, "update this referral")
-        data = ReferralCompleteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._detail(services.referral_complete(actor=user, referral=referral,
-                                                       **data.validated_data))
+        return self._act(self._referral(), access.can_decide, "update this referral",
+                         services.referral_complete, ReferralCompleteSerializer)
 
     @extend_schema(
         summary="Write a message to the other side",
@@ -776,20 +727,30 @@ class ReferralViewSet(ScopedReadOnlyViewSet):
         "referral from an embassy: the embassy's consular officers and the foundation's "
         "intake desk and liaison officers; the foundation may not write to the embassy "
         "about a person flagged no contact with home country (400 `no_contact`). The other "
-        "side is notified. " + _NOT_FOUND,
-        request=ReferralMessageSerializer,
+        "side is notified.\n\nOn a referral from an embassy the message may carry files. "
+        + files_api.FILES_DOC + " The thread between centers takes text only (files: 400 "
+        "`attachments_not_accepted`). " + _NOT_FOUND,
+        request={"application/json": ReferralMessageSerializer,
+                 "multipart/form-data": ReferralMessageUploadSerializer},
         responses={201: ReferralEventSerializer, 400: _ERROR, 403: _FORBIDDEN,
-                   **DETAIL_ERRORS},
+                   413: _ERROR, **DETAIL_ERRORS},
     )
-    @action(detail=True, methods=["post"], url_path="messages")
+    @accepts_upload(stored_files.files_allowance)
+    @action(detail=True, methods=["post"], url_path="messages",
+            parser_classes=files_api.MESSAGE_PARSERS)
     def messages(self, request: Request, pk: str | None = None) -> Response:
-        referral = self._referral()
-        user = self._allowed(referral, access.can_write_message, "write on this referral")
-        data = ReferralMessageSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        event = services.referral_message_add(actor=user, referral=referral,
-                                              **data.validated_data)
-        return Response(ReferralEventSerializer(event).data, status=status.HTTP_201_CREATED)
+        return self._message(self._referral(), access.can_write_message,
+                             "write on this referral", services.referral_message_add,
+                             ReferralMessageUploadSerializer, ReferralEventSerializer)
+
+    @threads.download_action(
+        "The file of a message you are shown on a referral from an embassy: the referring "
+        "embassy (its own messages only, while the person is withheld from it: no contact "
+        "with home country) and the foundation's intake desk and liaison officers. The same "
+        "access check as the referral page's download; every download audited. " + _NOT_FOUND)
+    def attachment(self, request: Request, attachment_id: str) -> HttpResponseBase:
+        return self._download(attachments.access_attachment(request.user, attachment_id),
+                              attachments.download_audited)
 
     # --- The intake desk ---
 
@@ -818,13 +779,9 @@ class ReferralViewSet(ScopedReadOnlyViewSet):
                  embassy_api.LinkPersonSerializer)
     @action(detail=True, methods=["post"], url_path=LINK_PERSON)
     def link_person(self, request: Request, pk: str | None = None) -> Response:
-        referral = self._referral()
-        user = self._allowed(referral, access.can_triage, "triage this referral")
-        data = embassy_api.LinkPersonSerializer(data=request.data,
-                                                context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        return self._detail(embassy_services.referral_link_person(
-            actor=user, referral=referral, person=data.validated_data["person"]))
+        return self._act(self._referral(), access.can_triage, "triage this referral",
+                         embassy_services.referral_link_person,
+                         embassy_api.LinkPersonSerializer)
 
     @_action_doc("Register the person and link to them", "The intake desk, when no match "
                  "is the person: registers them for the foundation from what the embassy "
@@ -832,11 +789,8 @@ class ReferralViewSet(ScopedReadOnlyViewSet):
                  embassy_api.EmptySerializer)
     @action(detail=True, methods=["post"], url_path=REGISTER_PERSON)
     def register_person(self, request: Request, pk: str | None = None) -> Response:
-        referral = self._referral()
-        user = self._allowed(referral, access.can_triage, "triage this referral")
-        embassy_api.EmptySerializer(data=request.data).is_valid(raise_exception=True)
-        return self._detail(embassy_services.referral_register_person(actor=user,
-                                                                      referral=referral))
+        return self._act(self._referral(), access.can_triage, "triage this referral",
+                         embassy_services.referral_register_person, embassy_api.EmptySerializer)
 
     @_action_doc("Assign to a center", "The intake desk, once the referral is linked to a "
                  "registered person and while no center holds it: sends the center an "
@@ -846,22 +800,17 @@ class ReferralViewSet(ScopedReadOnlyViewSet):
     @action(detail=True, methods=["post"], url_path=ASSIGN)
     def assign(self, request: Request, pk: str | None = None) -> Response:
         referral = self._referral()
-        user = self._allowed(referral, access.can_triage, "triage this referral")
-        data = embassy_api.AssignSerializer(data=request.data,
-                                            context=self.get_serializer_context())
-        data.is_valid(raise_exception=True)
-        embassy_services.referral_assign(actor=user, referral=referral, **data.validated_data)
+        # The service answers the assignment; the answer is the embassy's referral.
+        user, _assignment = self._perform(referral, access.can_triage, "triage this referral",
+                                          embassy_services.referral_assign,
+                                          embassy_api.AssignSerializer)
         return self._detail(access.access_referral(user, referral.pk))
 
 
 def _fields_shown(context: dict[str, Any], rows: Sequence[Referral],
                   names: Iterable[str]) -> list[str]:
-    """The fields of a page of the list that the caller is shown, for its audit entry."""
-    shown: set[str] = set()
-    for row in rows:
-        allowed = _fields_for(context, row)
-        shown.update(n for n in names if n not in _GOVERNED or n in allowed)
-    return sorted(shown)
+    return threads.fields_shown(context, rows, names, governed=_GOVERNED,
+                                fields_for=_fields_for)
 
 
 # Who sends referrals through POST /referrals/, by the kind of the caller's organization.

@@ -19,12 +19,14 @@ from tawasul.accounts.models import User
 from tawasul.accounts.roles import Role
 from tawasul.accounts.tokens import two_factor_summary
 from tawasul.common.text import clean_text
+from tawasul.organizations.languages import COMMUNITY_LANGUAGE_CODES, TextDirection
 from tawasul.organizations.models import (
     CenterDomain,
     Contact,
     Organization,
     OrganizationKind,
     Service,
+    ServiceTranslation,
 )
 
 # --- Input ----------------------------------------------------------------------
@@ -159,16 +161,38 @@ class OrganizationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ServiceTranslationSerializer(serializers.ModelSerializer):
+    language = serializers.ChoiceField(
+        choices=COMMUNITY_LANGUAGE_CODES, read_only=True,
+        help_text="The community language (ISO 639-1 where one exists: `tl` for Filipino).",
+    )
+    text_direction = serializers.ChoiceField(
+        source="direction", choices=TextDirection.choices, read_only=True,
+        help_text="How the language is written (HTML's `dir`): `rtl` for Urdu, Persian and "
+        "Pashto.",
+    )
+
+    class Meta:
+        model = ServiceTranslation
+        fields = ["language", "text_direction", "name", "description", "eligibility",
+                  "how_to_refer"]
+        read_only_fields = fields
+
+
 class ServiceSerializer(serializers.ModelSerializer):
     center = OrganizationSummarySerializer(read_only=True)
     languages = LanguagesField(help_text="Languages served (ISO 639-1).")
+    translations = ServiceTranslationSerializer(
+        many=True, read_only=True,
+        help_text="The entry in community languages, beside its Arabic and English.",
+    )
 
     class Meta:
         model = Service
         fields = [
             "id", "center", "code", "name_ar", "name_en", "description_ar", "description_en",
             "eligibility_ar", "eligibility_en", "how_to_refer_ar", "how_to_refer_en",
-            "languages", "is_active",
+            "languages", "translations", "is_active",
         ]
         read_only_fields = fields
 

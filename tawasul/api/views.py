@@ -43,6 +43,7 @@ from tawasul.organizations.selectors import (
     contacts_visible_to,
     organizations_visible_to,
     services_visible_to,
+    with_translations,
 )
 
 _ERROR = OpenApiResponse(
@@ -145,7 +146,8 @@ class OrganizationViewSet(ScopedReadOnlyViewSet):
     list=extend_schema(
         summary="Services of the centers",
         description="Active services of active centers; a center also sees its inactive "
-        "entries, foundation administrators all.",
+        "entries, foundation administrators all. Each with its translations into community "
+        "languages.",
         parameters=[
             OpenApiParameter("center", OpenApiTypes.UUID, description="The center's id."),
             _Q,
@@ -165,7 +167,7 @@ class ServiceViewSet(ScopedReadOnlyViewSet):
     ordering = ("center__kind", "center__name_en", "name_en")
 
     def visible_to(self, user: Any) -> QuerySet[Service]:
-        return services_visible_to(user)
+        return with_translations(services_visible_to(user))
 
     def access(self, user: Any, object_id: object) -> Service:
         return access_service(user, object_id)

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from tawasul.common.models import BaseModel
+from tawasul.common.models import BaseModel, FileRecord
 from tawasul.organizations.models import BilingualNameMixin, CenterDomain
 
 
@@ -149,7 +149,11 @@ class Case(BaseModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["center", "-opened_at"], name="case_center_time"),
+            # A center's cases newest first, with what decides who in the center sees each
+            # (selectors.cases_visible_to): the case list counts the visible ones on every
+            # page view from this index alone, without reading each case's row.
+            models.Index(fields=["center", "-opened_at", "is_restricted", "assigned_manager",
+                                 "id"], name="case_center_time_access"),
             models.Index(fields=["center", "status"], name="case_center_status"),
             models.Index(fields=["assigned_manager", "status"], name="case_manager_status"),
         ]
@@ -413,7 +417,7 @@ class Notification(BaseModel):
             return str(self.get_kind_display())
 
 
-class CaseDocument(BaseModel):
+class CaseDocument(FileRecord):
     """A file on a case's timeline. The bytes live under MEDIA_ROOT/documents, which no URL
     serves, under a random name: only tawasul.cases.document_views hands them out, after
     the case's access check, and audits every download."""
@@ -422,17 +426,6 @@ class CaseDocument(BaseModel):
         Case, on_delete=models.PROTECT, related_name="documents", verbose_name=_("case")
     )
     title = models.CharField(_("title"), max_length=200)
-    original_filename = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    # Relative to MEDIA_ROOT; never derived from what the user called the file.
-    stored_path = models.CharField(_("stored path"), max_length=255, unique=True,
-                                   editable=False)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("uploaded by"),
-    )
 
     class Meta:
         verbose_name = _("document")

@@ -113,7 +113,7 @@ def with_overdue_flags(cases: Iterable[Case]) -> list[Case]:
     page = list(cases)
     overdue = set(Task.objects.filter(
         case__in=[case.pk for case in page], done_at__isnull=True, due_at__lt=timezone.now(),
-    ).values_list("case_id", flat=True))
+    ).order_by().values_list("case_id", flat=True))
     for case in page:
         case.has_overdue_task = case.pk in overdue  # type: ignore[attr-defined]
     return page
@@ -133,7 +133,7 @@ def notifications_of(viewer: object) -> QuerySet[Notification]:
 # --- Search ----------------------------------------------------------------------------
 
 # A broad (name-only, `gf:`) key held by more persons than this is not looked up. Larger
-# than duplicates.BROAD_KEY_CAP: a search only reads the persons' ids from the (key,
+# than duplicates.KEY_CAP: a search only reads the persons' ids from the (key,
 # person) index (no scoring), and a two-name search of a common name must still work;
 # at a million persons the commonest pairs hold a few hundred. Each broad key costs at
 # most this many index entries, whatever the registry's size.
@@ -172,7 +172,7 @@ def _name_keys(text: str) -> list[str]:
 
 
 def _over_full(key: str) -> bool:
-    # The (key, person) index answers it alone, reading at most BROAD_KEY_CAP + 1 entries.
+    # The (key, person) index answers it alone, reading at most cap + 1 entries.
     cap = SEARCH_BROAD_KEY_CAP
     return PersonMatchKey.objects.filter(key=key).values_list("person_id", flat=True)[
         cap:cap + 1].exists()

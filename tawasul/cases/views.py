@@ -16,14 +16,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language, get_language_bidi
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -51,6 +51,7 @@ from tawasul.home.decorators import member_required
 from tawasul.organizations.models import Organization
 from tawasul.organizations.selectors import services_visible_to
 from tawasul.people.access import access_person
+from tawasul.people.models import name_in_script
 
 PAGE_SIZE = 25
 
@@ -136,49 +137,83 @@ def _audit_list_page(user: User, form: CaseFilterForm, page: Any) -> None:
     )
 
 
-# What the list shows of a case, its person, type and manager: only these columns are read
-# (a person's record has many more), and the center, which the list does not show, is not
-# joined.
+# What the list shows of a case: these columns of the case, and the names of its person,
+# type and manager read as columns of the same row (joined, but not loaded as three more
+# model instances per row; a person's record has many more columns). The center, which the
+# list does not show, is not joined.
 CASE_LIST_COLUMNS: tuple[str, ...] = (
     "reference", "is_restricted", "status", "risk_level", "opened_at",
-    "person", "person__given_name_ar", "person__father_name_ar",
-    "person__grandfather_name_ar", "person__family_name_ar", "person__full_name_ar",
-    "person__given_name_latin", "person__father_name_latin", "person__grandfather_name_latin",
-    "person__family_name_latin", "person__full_name_latin",
-    "case_type", "case_type__name_ar", "case_type__name_en",
-    "assigned_manager", "assigned_manager__username", "assigned_manager__full_name_ar",
-    "assigned_manager__full_name_en",
 )
+_NAME_PARTS = ("full_name", "given_name", "father_name", "grandfather_name", "family_name")
+CASE_LIST_NAMES: dict[str, F] = {
+    **{f"person_{part}_{script}": F(f"person__{part}_{script}")
+       for script in ("ar", "latin") for part in _NAME_PARTS},
+    "case_type_name_ar": F("case_type__name_ar"),
+    "case_type_name_en": F("case_type__name_en"),
+    "manager_username": F("assigned_manager__username"),
+    "manager_full_name_ar": F("assigned_manager__full_name_ar"),
+    "manager_full_name_en": F("assigned_manager__full_name_en"),
+}
 # Any valid id: the detail URL is built once per page and each row's id put in its place.
 _ANY_CASE_ID = uuid.UUID(int=0)
 
 
 def _list_columns(qs: QuerySet[Case]) -> QuerySet[Case]:
-    return qs.select_related(None).select_related(
-        "person", "case_type", "assigned_manager").only(*CASE_LIST_COLUMNS)
+    return qs.select_related(None).only(*CASE_LIST_COLUMNS).annotate(**CASE_LIST_NAMES)
 
 
-def _list_rows(cases: list[Case]) -> list[Case]:
-    """The cases of one list page with what their row shows worked out once per page (the
-    labels of the choices, the person's name in the page's script and in the other one, the
-    link): the template only prints them."""
+# The badge of each risk level, as on the case page (cases/_risk_badge.html).
+RISK_BADGES: dict[str, str] = {
+    RiskLevel.CRITICAL: "text-bg-danger", RiskLevel.HIGH: "text-bg-warning",
+    RiskLevel.MEDIUM: "text-bg-info",
+}
+OTHER_RISK_BADGE = "text-bg-light border"
+
+
+def _list_rows(cases: list[Case]) -> list[dict[str, Any]]:
+    """What each row of one list page shows, worked out once per page (the labels of the
+    choices, the names in the page's language as Person.display_name, CaseType.name and
+    User.display_name give them, the person's name in the other script, the link, the
+    badges): the template only prints them, from plain dicts (which it reads faster than
+    attributes of a model instance)."""
     statuses = {value: str(label) for value, label in CaseStatus.choices}
     risks = {value: str(label) for value, label in RiskLevel.choices}
     detail_url = reverse("cases:detail", args=[_ANY_CASE_ID])
-    other_script_latin = get_language_bidi()
+    arabic = _is_arabic()
+    other_lang = "en" if arabic else "ar"
+    rows = []
     for case in cases:
-        person = case.person
-        name_ar, name_latin = person.name_ar, person.name_latin
-        row: Any = case
-        row.detail_url = detail_url.replace(str(_ANY_CASE_ID), str(case.pk))
-        row.status_label = statuses.get(case.status, case.status)
-        row.risk_label = risks.get(case.risk_level, case.risk_level)
-        row.person_name = person.display_name
-        row.person_other_name = (
-            (name_latin if other_script_latin else name_ar) if name_ar and name_latin else "")
-        row.manager_name = (case.assigned_manager.display_name
-                            if case.assigned_manager is not None else "")
-    return cases
+        c: Any = case
+        name_ar = name_in_script(
+            c.person_full_name_ar, c.person_given_name_ar, c.person_father_name_ar,
+            c.person_grandfather_name_ar, c.person_family_name_ar)
+        name_latin = name_in_script(
+            c.person_full_name_latin, c.person_given_name_latin, c.person_father_name_latin,
+            c.person_grandfather_name_latin, c.person_family_name_latin)
+        if arabic:
+            person_name, other_name = name_ar or name_latin, name_latin if name_ar else ""
+            case_type_name = c.case_type_name_ar or c.case_type_name_en
+            manager_name = c.manager_full_name_ar or c.manager_full_name_en or c.manager_username
+        else:
+            person_name, other_name = name_latin or name_ar, name_ar if name_latin else ""
+            case_type_name = c.case_type_name_en or c.case_type_name_ar
+            manager_name = c.manager_full_name_en or c.manager_full_name_ar or c.manager_username
+        rows.append({
+            "detail_url": detail_url.replace(str(_ANY_CASE_ID), str(case.pk)),
+            "reference": case.reference,
+            "is_restricted": case.is_restricted,
+            "has_overdue_task": c.has_overdue_task,
+            "person_name": person_name,
+            "person_other_name": other_name,
+            "other_lang": other_lang,
+            "case_type_name": case_type_name,
+            "status_label": statuses.get(case.status, case.status),
+            "risk_badge": RISK_BADGES.get(case.risk_level, OTHER_RISK_BADGE),
+            "risk_label": risks.get(case.risk_level, case.risk_level),
+            "manager_name": manager_name or "",
+            "opened_at": case.opened_at,
+        })
+    return rows
 
 
 @member_required
@@ -206,14 +241,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
     elif form.is_bound:
         qs = qs.none()
     # The count stops at a cap: at national scale a full count costs more than the page.
-    page = CappedPaginator(_list_columns(qs).order_by("-opened_at"), PAGE_SIZE).get_page(
-        request.GET.get("page"))
-    page.object_list = _list_rows(selectors.with_overdue_flags(page.object_list))
+    page = CappedPaginator(_list_columns(qs).order_by("-opened_at"), PAGE_SIZE,
+                           counted=qs).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_overdue_flags(page.object_list)
     _audit_list_page(user, form, page)
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "cases/case_list.html", {
-        "form": form, "page_obj": page, "query_string": params.urlencode(),
+        "form": form, "page_obj": page, "rows": _list_rows(page.object_list),
+        "query_string": params.urlencode(),
     })
 
 

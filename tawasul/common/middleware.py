@@ -16,7 +16,7 @@ from tawasul.common import uploads
 
 class RequestBodyLimitMiddleware:
     """Refuse an oversized body before anything reads it: 413 with a clear message. A page
-    that takes a file allows that much more (tawasul.common.uploads)."""
+    or an API action that takes files allows that much more (tawasul.common.uploads)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -29,8 +29,7 @@ class RequestBodyLimitMiddleware:
             length = 0
         if limit is None or length <= limit:
             return self.get_response(request)
-        file_bytes = None if request.path.startswith("/api/") else uploads.upload_allowance(
-            request)
+        file_bytes = uploads.upload_allowance(request)
         if file_bytes is not None:
             allowance = uploads.body_allowance(file_bytes)
             if length <= allowance:

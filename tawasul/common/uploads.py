@@ -1,14 +1,15 @@
-"""Request bodies of the pages that take a file.
+"""Request bodies of the pages (and API actions) that take files.
 
 Every request body is limited to DATA_UPLOAD_MAX_MEMORY_SIZE (MAX_BODY_BYTES) by
 tawasul.common.middleware.RequestBodyLimitMiddleware, before anything reads it. A page
-view that takes a file declares how large a file it accepts with `@accepts_upload`; its
-body may then be that much larger. A body larger still is not refused outright: a browser
-that is cut off in the middle of sending a file shows "connection reset", not our message.
-Up to DISCARD_FACTOR times the allowance, the body is read and its files dropped as they
-arrive (nothing is kept, in memory or on disk); each reaches the view as an empty file of
-its real size, so that the view refuses it with its own field error, on its own page, with
-the rest of the form as the user typed it. Beyond that the middleware answers 413.
+view (or an API action) that takes files declares how many bytes of file it accepts with
+`@accepts_upload`; its body may then be that much larger. A body larger still is not
+refused outright: a browser that is cut off in the middle of sending a file shows
+"connection reset", not our message. Up to DISCARD_FACTOR times the allowance, the body is
+read and its files dropped as they arrive (nothing is kept, in memory or on disk); each
+reaches the view as an empty file of its real size, so that the view refuses it with its
+own field error, on its own page, with the rest of the form as the user typed it (an API
+action answers 400 naming the file). Beyond that the middleware answers 413.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ DISCARD_FACTOR = 4
 
 
 def accepts_upload(max_file_bytes: Callable[[], int]) -> Callable[[V], V]:
-    """Mark a page view that takes a file of up to max_file_bytes() bytes (read at each
-    request, so that a test or a changed setting applies at once). Put it outermost."""
+    """Mark a page view, or an API view set's action, that takes files of up to
+    max_file_bytes() bytes in all (read at each request, so that a test or a changed
+    setting applies at once). Put it outermost."""
 
     def mark(view: V) -> V:
         setattr(view, ALLOWANCE_ATTR, max_file_bytes)
@@ -48,7 +50,13 @@ def upload_allowance(request: HttpRequest) -> int | None:
         match = resolve(request.path_info)
     except Resolver404:
         return None
-    max_file_bytes = getattr(match.func, ALLOWANCE_ATTR, None)
+    view = match.func
+    max_file_bytes = getattr(view, ALLOWANCE_ATTR, None)
+    if max_file_bytes is None:
+        # An API view set's route: the action that answers this method, if it is marked.
+        name = (getattr(view, "actions", None) or {}).get((request.method or "").lower())
+        handler = getattr(getattr(view, "cls", None), name, None) if name else None
+        max_file_bytes = getattr(handler, ALLOWANCE_ATTR, None)
     return int(max_file_bytes()) if max_file_bytes is not None else None
 
 

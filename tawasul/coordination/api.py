@@ -9,8 +9,9 @@ request shows only the fields request_fields_for allows the caller; the others a
 so every answer has the same shape. Writes go through tawasul.coordination.services; an
 action the caller may see but not do answers 403 before the body is looked at.
 
-Attachments are sent through the request page (a multipart form); the API lists them on
-each message, with the page address that downloads them.
+A message may carry files (multipart/form-data), checked by the same service as the
+page's (tawasul.api.attachments); the API lists them on each message with the API address
+that downloads them, through the same access check and audit as the page's download.
 """
 
 from __future__ import annotations
@@ -19,13 +20,12 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, cast
 
 from django.db.models import QuerySet
-from django.urls import reverse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -36,10 +36,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from tawasul.accounts.models import User
+from tawasul.api import attachments as files_api
+from tawasul.api import threads
 from tawasul.api.cases import UserSummarySerializer
 from tawasul.api.people import PersonNameSerializer, audit_list_read
 from tawasul.api.serializers import (
-    ErrorSerializer,
     OrganizationSummarySerializer,
     StrictInputMixin,
 )
@@ -47,11 +48,11 @@ from tawasul.api.views import DETAIL_ERRORS, LIST_ERRORS, ScopedReadOnlyViewSet
 from tawasul.audit.models import AuditAction
 from tawasul.audit.services import audit_record
 from tawasul.cases.models import Case
-from tawasul.cases.selectors import cases_visible_to, center_member
-from tawasul.common import references
-from tawasul.common.access import require
+from tawasul.cases.selectors import center_member
+from tawasul.common import attachments as stored_files
 from tawasul.common.errors import PermissionDenied
-from tawasul.coordination import access, request_types, selectors, services
+from tawasul.common.uploads import accepts_upload
+from tawasul.coordination import access, attachments, request_types, selectors, services
 from tawasul.coordination.models import (
     AWAITING_EMBASSY,
     OPEN_STATUSES,
@@ -67,10 +68,8 @@ from tawasul.coordination.models import (
 )
 from tawasul.organizations.models import Organization, OrganizationKind
 from tawasul.people.models import Consent
-from tawasul.people.selectors import consents_visible_to
 from tawasul.referrals.models import Urgency
 
-TEXT_MAX_LENGTH = references.TEXT_MAX_LENGTH
 OPEN = "open"
 APPROVE, REFUSE, ACKNOWLEDGE, START, FULFIL, DECLINE, WITHDRAW, MESSAGE = (
     "approve", "refuse", "acknowledge", "start", "fulfil", "decline", "withdraw", "message",
@@ -80,11 +79,9 @@ ACTIONS: tuple[str, ...] = (APPROVE, REFUSE, ACKNOWLEDGE, START, FULFIL, DECLINE
 CENTER, EMBASSY, SYSTEM = "center", "embassy", "system"
 BASES: tuple[tuple[str, str], ...] = (("consent", "consent"), ("legal_ground", "legal_ground"))
 
-_ERROR = OpenApiResponse(ErrorSerializer, description="See the error format in the API "
-                         "description.")
-_NOT_FOUND = "404 when it does not exist or is outside your scope (the two look the same)."
-_FORBIDDEN = OpenApiResponse(ErrorSerializer,
-                             description="`forbidden`: you may see the request but not do this.")
+_ERROR = threads.ERROR
+_NOT_FOUND = threads.NOT_FOUND
+_FORBIDDEN = threads.forbidden_response("request")
 _NOT_SHOWN = "null when it is not shown to you."
 
 # Output fields governed by selectors.request_fields_for, by the name it uses.
@@ -148,8 +145,10 @@ class LegalGroundSerializer(serializers.ModelSerializer):
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
-    download_url = serializers.SerializerMethodField(
-        help_text="The page that downloads it (signed-in session; every download audited).")
+    """A file of a message (`content_type` as recognised by its content, `size` in
+    bytes)."""
+
+    download_url = files_api.download_url_field()
 
     class Meta:
         model = RequestAttachment
@@ -157,7 +156,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_download_url(self, attachment: RequestAttachment) -> str:
-        return reverse("coordination:attachment_download", args=[attachment.pk])
+        return files_api.download_url("api:coordination-request-attachment", attachment)
 
 
 class RequestEventSerializer(serializers.ModelSerializer):
@@ -237,12 +236,8 @@ class CoordinationRequestListSerializer(serializers.ModelSerializer):
         return is_overdue(request)
 
     def to_representation(self, instance: CoordinationRequest) -> dict[str, Any]:
-        data: dict[str, Any] = super().to_representation(instance)
-        shown = _fields_for(self.context, instance)
-        for name in data:
-            if name in _GOVERNED and name not in shown:
-                data[name] = None
-        return data
+        return threads.hide_unshown(super().to_representation(instance),
+                                    _fields_for(self.context, instance), _GOVERNED)
 
 
 class CoordinationRequestSerializer(CoordinationRequestListSerializer):
@@ -312,13 +307,7 @@ class RequestFilterSerializer(serializers.Serializer):
     overdue = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
-def _user_of(serializer: serializers.Serializer) -> User:
-    return serializer.context["request"].user
-
-
-def _text_field(**kwargs: Any) -> serializers.CharField:
-    # The services clean the text (tawasul.common.references.clean_long_text).
-    return serializers.CharField(max_length=TEXT_MAX_LENGTH, trim_whitespace=False, **kwargs)
+_text_field = threads.text_field
 
 
 class RequestCreateSerializer(StrictInputMixin, serializers.Serializer):
@@ -354,18 +343,10 @@ class RequestCreateSerializer(StrictInputMixin, serializers.Serializer):
     )
 
     def validate_case(self, value: Any) -> Case:
-        case = cases_visible_to(_user_of(self)).filter(pk=value).first()
-        if case is None:
-            raise serializers.ValidationError(_("Choose one of the cases you work on."))
-        return case
+        return threads.visible_case(self, value)
 
     def validate_consent(self, value: Any) -> Consent | None:
-        if value is None:
-            return None
-        consent = consents_visible_to(_user_of(self)).filter(pk=value).first()
-        if consent is None:
-            raise serializers.ValidationError(_("Choose a consent record of the person."))
-        return consent
+        return threads.visible_consent(self, value)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         case: Case = attrs["case"]
@@ -403,6 +384,12 @@ class MessageSerializer(StrictInputMixin, serializers.Serializer):
                        "message, by email without its text.")
 
 
+class MessageUploadSerializer(MessageSerializer):
+    """A message with its files (multipart/form-data)."""
+
+    attachments = files_api.files_field()
+
+
 # --- Views --------------------------------------------------------------------------------
 
 _FILTERS = [
@@ -418,14 +405,8 @@ _FILTERS = [
 
 def _action_doc(summary: str, description: str,
                 request: type[serializers.Serializer]) -> Callable[[Any], Any]:
-    return extend_schema(
-        summary=summary,
-        description=f"{description} Any other status answers 400 with code "
-        f"`transition_not_allowed`. {_NOT_FOUND}",
-        request=request,
-        responses={200: CoordinationRequestSerializer, 400: _ERROR, 403: _FORBIDDEN,
-                   **DETAIL_ERRORS},
-    )
+    return threads.action_doc(summary, description, request,
+                              answer=CoordinationRequestSerializer, forbidden=_FORBIDDEN)
 
 
 @extend_schema_view(
@@ -464,8 +445,9 @@ def _action_doc(summary: str, description: str,
                    403: _ERROR},
     ),
 )
-class CoordinationRequestViewSet(ScopedReadOnlyViewSet):
+class CoordinationRequestViewSet(threads.ThreadActionsMixin, ScopedReadOnlyViewSet):
     queryset = CoordinationRequest.objects.none()  # for the schema; rows from visible_to
+    record_argument = "request"
     serializer_class = CoordinationRequestListSerializer
     filter_serializer_class = RequestFilterSerializer
     ordering = ("-created_at",)
@@ -532,73 +514,48 @@ class CoordinationRequestViewSet(ScopedReadOnlyViewSet):
         return self._detail(access.access_request(member, created.pk),
                             code=status.HTTP_201_CREATED)
 
-    def _allowed(self, request: CoordinationRequest,
-                 allowed: Callable[[User, CoordinationRequest], bool], what: str) -> User:
-        """403 (audited) before the body is read, for a request the caller may see."""
-        user: User = self.request.user  # type: ignore[assignment]
-        require(allowed(user, request), user, request, what)
-        return user
-
     @_action_doc("Approve the legal ground and send", "The director of the requesting "
                  "center, while the request awaits approval. The approval is recorded with "
                  "the ground; the request is sent and the disclosure logged.", EmptySerializer)
     @action(detail=True, methods=["post"], url_path=APPROVE)
     def approve(self, request: Request, pk: str | None = None) -> Response:
-        req = self._request()
-        user = self._allowed(req, access.can_approve, "approve this legal ground")
-        EmptySerializer(data=request.data).is_valid(raise_exception=True)
-        return self._detail(services.request_approve(actor=user, request=req))
+        return self._act(self._request(), access.can_approve, "approve this legal ground",
+                         services.request_approve, EmptySerializer)
 
     @_action_doc("Refuse the legal ground", "The director of the requesting center, while "
                  "the request awaits approval; nothing is sent.", ReasonSerializer)
     @action(detail=True, methods=["post"], url_path=REFUSE)
     def refuse(self, request: Request, pk: str | None = None) -> Response:
-        req = self._request()
-        user = self._allowed(req, access.can_approve, "refuse this legal ground")
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._detail(services.request_refuse(actor=user, request=req,
-                                                    **data.validated_data))
+        return self._act(self._request(), access.can_approve, "refuse this legal ground",
+                         services.request_refuse, ReasonSerializer)
 
     @_action_doc("Acknowledge", "The embassy's consular officers, once sent.", EmptySerializer)
     @action(detail=True, methods=["post"], url_path=ACKNOWLEDGE)
     def acknowledge(self, request: Request, pk: str | None = None) -> Response:
-        req = self._request()
-        user = self._allowed(req, access.can_answer, "answer this request")
-        EmptySerializer(data=request.data).is_valid(raise_exception=True)
-        return self._detail(services.request_acknowledge(actor=user, request=req))
+        return self._act(self._request(), access.can_answer, "answer this request",
+                         services.request_acknowledge, EmptySerializer)
 
     @_action_doc("Mark in progress", "The embassy's consular officers, once sent or "
                  "acknowledged.", EmptySerializer)
     @action(detail=True, methods=["post"], url_path=START)
     def start(self, request: Request, pk: str | None = None) -> Response:
-        req = self._request()
-        user = self._allowed(req, access.can_answer, "answer this request")
-        EmptySerializer(data=request.data).is_valid(raise_exception=True)
-        return self._detail(services.request_start(actor=user, request=req))
+        return self._act(self._request(), access.can_answer, "answer this request",
+                         services.request_start, EmptySerializer)
 
     @_action_doc("Mark fulfilled", "The embassy's consular officers, while the request "
                  "waits for them.", FulfilSerializer)
     @action(detail=True, methods=["post"], url_path=FULFIL)
     def fulfil(self, request: Request, pk: str | None = None) -> Response:
-        req = self._request()
-        user = self._allowed(req, access.can_answer, "answer this request")
-        data = FulfilSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._detail(services.request_fulfil(actor=user, request=req,
-                                                    **data.validated_data))
+        return self._act(self._request(), access.can_answer, "answer this request",
+                         services.request_fulfil, FulfilSerializer)
 
     @_action_doc("Decline, with a reason", "The embassy's consular officers, while the "
                  "request waits for them; the requesting center reads the reason.",
                  ReasonSerializer)
     @action(detail=True, methods=["post"], url_path=DECLINE)
     def decline(self, request: Request, pk: str | None = None) -> Response:
-        req = self._request()
-        user = self._allowed(req, access.can_answer, "answer this request")
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._detail(services.request_decline(actor=user, request=req,
-                                                     **data.validated_data))
+        return self._act(self._request(), access.can_answer, "answer this request",
+                         services.request_decline, ReasonSerializer)
 
     @_action_doc("Withdraw, with a reason", "The requesting center's director and case "
                  "managers who work on the case, while the request is open. The reason stays "
@@ -606,12 +563,8 @@ class CoordinationRequestViewSet(ScopedReadOnlyViewSet):
                  ReasonSerializer)
     @action(detail=True, methods=["post"], url_path=WITHDRAW)
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
-        req = self._request()
-        user = self._allowed(req, access.can_withdraw, "withdraw this request")
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._detail(services.request_withdraw(actor=user, request=req,
-                                                      **data.validated_data))
+        return self._act(self._request(), access.can_withdraw, "withdraw this request",
+                         services.request_withdraw, ReasonSerializer)
 
     @extend_schema(
         methods=["GET"],
@@ -626,13 +579,16 @@ class CoordinationRequestViewSet(ScopedReadOnlyViewSet):
         description="The requesting center's director and case managers who work on the "
         "case, and the embassy's consular officers, while the request waits for the "
         "embassy. From the center, a message is a disclosure: refused (400 "
-        "`sharing_stopped`) once the consent is no longer in force, and logged. "
-        + _NOT_FOUND,
-        request=MessageSerializer,
+        "`sharing_stopped`) once the consent is no longer in force, and logged (with its "
+        "files).\n\n" + files_api.FILES_DOC + " " + _NOT_FOUND,
+        request={"application/json": MessageSerializer,
+                 "multipart/form-data": MessageUploadSerializer},
         responses={201: RequestEventSerializer, 400: _ERROR, 403: _FORBIDDEN,
-                   **DETAIL_ERRORS},
+                   413: _ERROR, **DETAIL_ERRORS},
     )
-    @action(detail=True, methods=["get", "post"], url_path="messages")
+    @accepts_upload(stored_files.files_allowance)
+    @action(detail=True, methods=["get", "post"], url_path="messages",
+            parser_classes=files_api.MESSAGE_PARSERS)
     def messages(self, request: Request, pk: str | None = None) -> Response:
         req = self._request()
         context = {**self.get_serializer_context(), "request_object": req}
@@ -643,19 +599,21 @@ class CoordinationRequestViewSet(ScopedReadOnlyViewSet):
             assert page is not None
             return self.get_paginated_response(
                 RequestEventSerializer(page, many=True, context=context).data)
-        user = self._allowed(req, access.can_write_message, "write on this request")
-        data = MessageSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        event = services.message_add(actor=user, request=req, **data.validated_data)
-        return Response(RequestEventSerializer(event, context=context).data,
-                        status=status.HTTP_201_CREATED)
+        return self._message(req, access.can_write_message, "write on this request",
+                             services.message_add, MessageUploadSerializer,
+                             RequestEventSerializer, context)
+
+    @threads.download_action(
+        "The file of a message you are shown: the requesting center's staff who see the "
+        "case, and the embassy it is addressed to (not the foundation's messages once the "
+        "basis is no longer in force or the request was withdrawn). The same access check "
+        "as the request page's download; every download audited. " + _NOT_FOUND)
+    def attachment(self, request: Request, attachment_id: str) -> HttpResponseBase:
+        return self._download(access.access_attachment(request.user, attachment_id),
+                              attachments.attachment_download_audited)
 
 
 def _fields_shown(context: dict[str, Any], rows: Sequence[CoordinationRequest],
                   names: Iterable[str]) -> list[str]:
-    """The fields of a page of the list that the caller is shown, for its audit entry."""
-    shown: set[str] = set()
-    for row in rows:
-        allowed = _fields_for(context, row)
-        shown.update(n for n in names if n not in _GOVERNED or n in allowed)
-    return sorted(shown)
+    return threads.fields_shown(context, rows, names, governed=_GOVERNED,
+                                fields_for=_fields_for)

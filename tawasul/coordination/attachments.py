@@ -8,11 +8,12 @@ so that no file is left without its record and no record without its file.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import IO, Any
 
 from tawasul.audit.models import AuditAction
 from tawasul.audit.services import audit_record
-from tawasul.common.attachments import StoredFile, store_upload
+from tawasul.common.attachments import StoredFile, store_uploads
 from tawasul.coordination.models import RequestAttachment
 
 ATTACHMENTS_DIR = "coordination"
@@ -20,9 +21,10 @@ ATTACHMENTS_DIR = "coordination"
 ATTACHMENT_READ_FIELDS: tuple[str, ...] = ("content",)
 
 
-def store(file: IO[bytes] | Any) -> StoredFile:
-    """Check the file (DomainError on the field "attachment" if refused) and write it."""
-    return store_upload(file, ATTACHMENTS_DIR)
+def store_all(files: Sequence[IO[bytes] | Any]) -> list[StoredFile]:
+    """The files of one message (at most common.attachments.MAX_FILES), each checked and
+    written; DomainError on "attachments" or "attachments.<index>", none kept, if refused."""
+    return store_uploads(files, ATTACHMENTS_DIR)
 
 
 def attachment_download_audited(user: object, attachment: RequestAttachment) -> None:

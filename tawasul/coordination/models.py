@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from tawasul.cases.models import NOTIFICATION_TEXT, NotificationKind
-from tawasul.common.models import BaseModel
+from tawasul.common.models import BaseModel, FileRecord
 from tawasul.people.models import ConsentPurpose
 from tawasul.referrals.models import Urgency
 
@@ -382,7 +382,7 @@ class RequestEvent(BaseModel):
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d}"
 
 
-class RequestAttachment(BaseModel):
+class RequestAttachment(FileRecord):
     """A file sent with a message. The bytes live under MEDIA_ROOT/coordination, which no
     URL serves, under a random name: only the download view hands them out, after the
     request's access check, and audits every download."""
@@ -391,24 +391,11 @@ class RequestAttachment(BaseModel):
         RequestEvent, on_delete=models.PROTECT, related_name="attachments",
         verbose_name=_("message"),
     )
-    original_filename = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    stored_path = models.CharField(_("stored path"), max_length=255, unique=True,
-                                   editable=False)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("uploaded by"),
-    )
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["created_at"]
-
-    def __str__(self) -> str:
-        return self.original_filename
 
 
 class RetractionNotice(BaseModel):

@@ -27,6 +27,7 @@ from tawasul.audit.models import AuditAction
 from tawasul.audit.services import audit_record
 from tawasul.cases.models import Case, Notification, in_each_language
 from tawasul.common.access import require
+from tawasul.common.attachments import discard_all
 from tawasul.common.email import queue_templated_email
 from tawasul.common.errors import DomainError
 from tawasul.common.references import clean_long_text, next_reference
@@ -617,17 +618,18 @@ def _notify_retraction(notice: RetractionNotice, references: list[str]) -> None:
 
 
 def message_add(*, actor: User, request: CoordinationRequest, text: str,
-                attachment: IO[bytes] | Any | None = None) -> RequestEvent:
-    """A message between the requesting center and the embassy, with at most one file.
-    From the center, it is a disclosure like the request itself: allowed only while the
-    basis is in force, and logged."""
+                files: Sequence[IO[bytes] | Any] = ()) -> RequestEvent:
+    """A message between the requesting center and the embassy, with its files (at most
+    common.attachments.MAX_FILES, each checked by content and size; one refused, the
+    message is not recorded). From the center, it is a disclosure like the request itself:
+    allowed only while the basis is in force, and logged."""
     require(access.can_write_message(actor, request), actor, request,
             "write on this request")
     text = clean_long_text(text, field="text", required=True)
     from_center = selectors.is_requesting_side(actor, request)
     if from_center and not selectors.basis_in_force(request):
         raise sharing_stopped_error()
-    stored = attachments.store(attachment) if attachment is not None else None
+    stored = attachments.store_all(files)
     try:
         with transaction.atomic():
             current = _locked(request)
@@ -636,19 +638,19 @@ def message_add(*, actor: User, request: CoordinationRequest, text: str,
                                   _("This request is closed: no more messages."))
             event = _event(actor=actor, request=current, kind=RequestEventKind.MESSAGE,
                            text=text)
-            if stored is not None:
-                file = RequestAttachment.objects.create(
-                    event=event, original_filename=stored.filename,
-                    content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
-                    stored_path=stored.relative_path, uploaded_by=actor,
+            for file in stored:
+                record = RequestAttachment.objects.create(
+                    event=event, original_filename=file.filename,
+                    content_type=file.content_type, size=file.size, sha256=file.sha256,
+                    stored_path=file.relative_path, uploaded_by=actor,
                 )
-                audit_record(action=AuditAction.CREATE, actor=actor, obj=file,
+                audit_record(action=AuditAction.CREATE, actor=actor, obj=record,
                              fields=["event", "original_filename", "content_type", "size",
                                      "sha256", "stored_path"])
             if from_center:
                 record_disclosure(
                     actor=actor, person=current.person, recipient=current.to_organization,
-                    fields=["message", *(["attachment"] if stored is not None else [])],
+                    fields=["message", *(["attachment"] if stored else [])],
                     categories=request_types.categories_of(current.request_type),
                     purpose=request_types.PURPOSE, obj=current, reference=current.reference,
                     consent=current.consent, legal_ground=current.legal_ground,
@@ -660,7 +662,6 @@ def message_add(*, actor: User, request: CoordinationRequest, text: str,
             notify(recipients=_active(recipients, besides=actor), request=current,
                    kind=K.MESSAGE, key=f"coordination_message:{event.pk}")
     except BaseException:
-        if stored is not None:
-            stored.discard()  # nothing recorded: no orphan file either
+        discard_all(stored)  # nothing recorded: no orphan file either
         raise
     return event

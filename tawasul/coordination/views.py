@@ -5,28 +5,26 @@ side, attachment downloads, and a person's disclosure log with its export.
 
 Lists start from the scoped selectors; a request is opened only through access_request
 (404 outside scope, the read audited) and shows only the fields request_fields_for
-allows. Every write goes through tawasul.coordination.services; a refused action shows its
-message on the form, with what the user typed kept.
+allows. Every write goes through tawasul.coordination.services, each action in the shape
+of tawasul.common.actions.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from tawasul.accounts.models import User
 from tawasul.cases import access as case_access
@@ -34,8 +32,8 @@ from tawasul.cases import documents
 from tawasul.cases.export_views import file_response
 from tawasul.cases.models import Case
 from tawasul.cases.selectors import center_member
+from tawasul.common import actions, errors
 from tawasul.common import attachments as stored_files
-from tawasul.common import errors
 from tawasul.common.uploads import accepts_upload
 from tawasul.coordination import access, attachments, exports, request_types, selectors, services
 from tawasul.coordination.forms import (
@@ -65,14 +63,6 @@ DISCLOSURE_PAGE_FIELDS: tuple[str, ...] = ("reference", "full_name_ar", "full_na
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _forbidden(exc: errors.PermissionDenied) -> PermissionDenied:
-    return PermissionDenied(str(exc.message))
-
-
-def _add_error(form: BaseForm, exc: errors.DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
 
 
 # --- The requests of a case, on the case page ---------------------------------------------
@@ -130,7 +120,7 @@ def request_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     try:
         case = case_access.access_case(user, case_id)
     except case_access.BreakGlassRequired as exc:
-        raise _forbidden(exc) from exc
+        raise actions.forbidden(exc) from exc
     if not access.can_request_for_case(user, case):
         raise PermissionDenied(_("You may not ask an embassy about this case."))
     person = case.person
@@ -142,19 +132,14 @@ def request_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                created = services.request_create(
-                    actor=user, case=case, request_type=data["request_type"],
-                    embassy=data["embassy"], urgency=data["urgency"],
-                    message=data["message"], home_town=data["home_town"],
-                    consent=data["consent"], legal_ground=data["legal_ground"],
-                    due_at=data["due_at"],
-                )
-            except errors.PermissionDenied as exc:
-                raise _forbidden(exc) from exc
-            except errors.DomainError as exc:
-                _add_error(form, exc)
-            else:
+            created = actions.attempt(form, lambda: services.request_create(
+                actor=user, case=case, request_type=data["request_type"],
+                embassy=data["embassy"], urgency=data["urgency"],
+                message=data["message"], home_town=data["home_town"],
+                consent=data["consent"], legal_ground=data["legal_ground"],
+                due_at=data["due_at"],
+            ))
+            if created is not None:
                 if created.status == RequestStatus.SENT:
                     note = _("The request %(reference)s was sent to %(embassy)s.")
                 else:
@@ -321,147 +306,65 @@ def _action(request: HttpRequest, request_id: uuid.UUID) -> tuple[User, Coordina
     return user, access.access_request(user, request_id)
 
 
-def _submit(request: HttpRequest, user: User, req: CoordinationRequest, *, form: BaseForm,
-            form_name: str, perform: Callable[[dict[str, Any]], str],
-            anchor: str = "") -> HttpResponse:
-    """Validate the form, call the service through `perform` (which returns the success
-    message), and go back to the request page; a refusal shows on its form."""
-    if form.is_valid():
-        try:
-            message = perform(form.cleaned_data)
-        except errors.PermissionDenied as exc:
-            raise _forbidden(exc) from exc
-        except errors.DomainError as exc:
-            _add_error(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect(reverse("coordination:detail", args=[req.pk]) + anchor)
-    return _request_page(request, user, req, status=400, **{form_name: form})
+_actions = actions.RecordActions(fetch=_action, page=_request_page, detail="coordination:detail",
+                                 url_kwarg="request_id")
 
 
-def _simple(request: HttpRequest, request_id: uuid.UUID,
-            perform: Callable[[User, CoordinationRequest], str]) -> HttpResponse:
-    user, req = _action(request, request_id)
-    try:
-        message = perform(user, req)
-    except errors.PermissionDenied as exc:
-        raise _forbidden(exc) from exc
-    except errors.DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, message)
-    return redirect("coordination:detail", req.pk)
+@_actions.button_action()
+def request_approve(user: User, req: CoordinationRequest) -> str:
+    services.request_approve(actor=user, request=req)
+    return _("The legal ground was approved and recorded; the request was sent.")
 
 
-@member_required
-@require_POST
-def request_approve(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
-    def perform(user: User, req: CoordinationRequest) -> str:
-        services.request_approve(actor=user, request=req)
-        return _("The legal ground was approved and recorded; the request was sent.")
-
-    return _simple(request, request_id, perform)
+@_actions.form_action("refuse_form", actions.posted(ReasonForm, prefix="refuse"))
+def request_refuse(user: User, req: CoordinationRequest, data: dict[str, Any]) -> str:
+    services.request_refuse(actor=user, request=req, reason=data["reason"])
+    return _("The legal ground was not approved; the request was not sent.")
 
 
-@member_required
-@require_POST
-def request_refuse(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
-    user, req = _action(request, request_id)
-
-    def perform(data: dict[str, Any]) -> str:
-        services.request_refuse(actor=user, request=req, reason=data["reason"])
-        return _("The legal ground was not approved; the request was not sent.")
-
-    return _submit(request, user, req, form=ReasonForm(request.POST, prefix="refuse"),
-                   form_name="refuse_form", perform=perform)
+@_actions.button_action()
+def request_acknowledge(user: User, req: CoordinationRequest) -> str:
+    services.request_acknowledge(actor=user, request=req)
+    return _("The request was acknowledged.")
 
 
-@member_required
-@require_POST
-def request_acknowledge(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
-    def perform(user: User, req: CoordinationRequest) -> str:
-        services.request_acknowledge(actor=user, request=req)
-        return _("The request was acknowledged.")
-
-    return _simple(request, request_id, perform)
+@_actions.button_action()
+def request_start(user: User, req: CoordinationRequest) -> str:
+    services.request_start(actor=user, request=req)
+    return _("The request is marked in progress.")
 
 
-@member_required
-@require_POST
-def request_start(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
-    def perform(user: User, req: CoordinationRequest) -> str:
-        services.request_start(actor=user, request=req)
-        return _("The request is marked in progress.")
-
-    return _simple(request, request_id, perform)
+@_actions.form_action("fulfil_form", actions.posted(FulfilForm))
+def request_fulfil(user: User, req: CoordinationRequest, data: dict[str, Any]) -> str:
+    services.request_fulfil(actor=user, request=req, note=data["note"])
+    return _("The request is marked fulfilled.")
 
 
-@member_required
-@require_POST
-def request_fulfil(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
-    user, req = _action(request, request_id)
-
-    def perform(data: dict[str, Any]) -> str:
-        services.request_fulfil(actor=user, request=req, note=data["note"])
-        return _("The request is marked fulfilled.")
-
-    return _submit(request, user, req, form=FulfilForm(request.POST), form_name="fulfil_form",
-                   perform=perform)
+@_actions.form_action("decline_form", actions.posted(ReasonForm, prefix="decline"))
+def request_decline(user: User, req: CoordinationRequest, data: dict[str, Any]) -> str:
+    services.request_decline(actor=user, request=req, reason=data["reason"])
+    return _("The request was declined.")
 
 
-@member_required
-@require_POST
-def request_decline(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
-    user, req = _action(request, request_id)
-
-    def perform(data: dict[str, Any]) -> str:
-        services.request_decline(actor=user, request=req, reason=data["reason"])
-        return _("The request was declined.")
-
-    return _submit(request, user, req, form=ReasonForm(request.POST, prefix="decline"),
-                   form_name="decline_form", perform=perform)
-
-
-@member_required
-@require_POST
-def request_withdraw(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
-    user, req = _action(request, request_id)
-
-    def perform(data: dict[str, Any]) -> str:
-        services.request_withdraw(actor=user, request=req, reason=data["reason"])
-        return _("The request was withdrawn. The embassy is told only that the foundation "
-                 "withdrew it.")
-
-    return _submit(request, user, req, form=ReasonForm(request.POST, prefix="withdraw"),
-                   form_name="withdraw_form", perform=perform)
+@_actions.form_action("withdraw_form", actions.posted(ReasonForm, prefix="withdraw"))
+def request_withdraw(user: User, req: CoordinationRequest, data: dict[str, Any]) -> str:
+    services.request_withdraw(actor=user, request=req, reason=data["reason"])
+    return _("The request was withdrawn. The embassy is told only that the foundation "
+             "withdrew it.")
 
 
 @accepts_upload(documents.max_bytes)
-@member_required
-@require_POST
-def request_message(request: HttpRequest, request_id: uuid.UUID) -> HttpResponse:
+@_actions.form_action("message_form", actions.posted(MessageForm), anchor="#messages")
+def request_message(user: User, req: CoordinationRequest, data: dict[str, Any]) -> str:
     """A file too large for the request body reaches this view without its bytes
     (tawasul.common.uploads) and is refused by its size like any other."""
-    user, req = _action(request, request_id)
-
-    def perform(data: dict[str, Any]) -> str:
-        services.message_add(actor=user, request=req, text=data["text"],
-                             attachment=data.get("attachment"))
-        return _("The message was sent.")
-
-    return _submit(request, user, req, form=MessageForm(request.POST, request.FILES),
-                   form_name="message_form", perform=perform, anchor="#messages")
+    services.message_add(actor=user, request=req, text=data["text"],
+                         files=stored_files.page_files(data))
+    return _("The message was sent.")
 
 
-@login_required
-@require_GET
-def attachment_download(request: HttpRequest, attachment_id: uuid.UUID) -> HttpResponseBase:
-    """404 for anyone who is not shown the message it belongs to (access_attachment)."""
-    attachment = access.access_attachment(request.user, attachment_id)
-    handle = stored_files.open_stored(attachment.stored_path)
-    attachments.attachment_download_audited(request.user, attachment)
-    return stored_files.file_response(handle, filename=attachment.original_filename,
-                                      content_type=attachment.content_type)
+attachment_download = stored_files.download_view(access.access_attachment,
+                                                 attachments.attachment_download_audited)
 
 
 # --- A person's disclosure log ------------------------------------------------------------

@@ -165,7 +165,10 @@ def build_shell(request: HttpRequest) -> Shell:
         shell.nav = _mark_active(_navigation(user), request.path)
         shell.account = _mark_active(_account_menu(user), request.path)
         shell.unread_notifications = notifications_of(user).filter(read_at__isnull=True).count()
-    if two_factor_status(user) == "exempt_demo":
+    # Only a demo user in demo mode can be exempt: nobody else pays for the authenticator
+    # lookup (a query) on every page.
+    if (settings.DEMO_MODE and getattr(user, "is_demo", False)
+            and two_factor_status(user) == "exempt_demo"):
         shell.show_demo_banner = True
         shell.demo_banner_template = _demo_banner_template()
     return shell

@@ -10,7 +10,13 @@ from tawasul.accounts.models import User
 from tawasul.accounts.roles import CONTACT_MANAGER_ROLES, Role
 from tawasul.common.access import fetch_or_deny
 from tawasul.organizations import selectors
-from tawasul.organizations.models import Contact, Organization, OrganizationKind, Service
+from tawasul.organizations.models import (
+    Contact,
+    Organization,
+    OrganizationKind,
+    Service,
+    ServiceTranslation,
+)
 
 
 def access_organization(user: object, organization_id: object) -> Organization:
@@ -25,6 +31,10 @@ def access_service(user: object, service_id: object) -> Service:
     return fetch_or_deny(user, selectors.services_visible_to(user), service_id)
 
 
+def access_service_translation(user: object, translation_id: object) -> ServiceTranslation:
+    return fetch_or_deny(user, selectors.service_translations_visible_to(user), translation_id)
+
+
 def can_manage_contacts_of(user: User, organization: Organization) -> bool:
     if user.role == Role.ADMIN:
         return True
@@ -37,6 +47,7 @@ def can_manage_contacts_of(user: User, organization: Organization) -> bool:
 
 
 def can_manage_services_of(user: User, center: Organization) -> bool:
+    """The center's catalog: its entries and their translations."""
     if center.kind != OrganizationKind.CENTER:
         return False
     if user.role == Role.ADMIN:

@@ -1,4 +1,5 @@
-"""The demo world: organizations, service catalogs, contacts and one user per demo login.
+"""The demo world: organizations, service catalogs (with some entries translated into
+community languages), contacts and one user per demo login.
 
 Plain data, read by the seed_demo command; later issues add persons, cases, referrals,
 agreements and forums beside it.
@@ -110,6 +111,59 @@ CENTERS = [
          "برامج وقائية في المدارس والمجتمعات."),
     ]),
 ]
+
+# Every demo service has the same eligibility and referral instructions (seed_demo); here
+# they are in the community languages the demo translations use.
+TRANSLATED_ELIGIBILITY = {
+    "tl": "Mga naninirahan sa bansa, anuman ang kanilang nasyonalidad.",
+    "ne": "देशमा बसोबास गर्ने सबै, जुनसुकै राष्ट्रियताका भए पनि।",
+    "ur": "ملک میں مقیم تمام افراد، خواہ ان کی قومیت کچھ بھی ہو۔",
+}
+TRANSLATED_HOW_TO_REFER = {
+    "tl": "Mag-refer sa pamamagitan ng Tawasul o tumawag sa intake line ng sentro.",
+    "ne": "Tawasul मार्फत रिफर गर्नुहोस् वा केन्द्रको दर्ता लाइनमा फोन गर्नुहोस्।",
+    "ur": "تواصل کے ذریعے ریفر کریں یا مرکز کی انٹیک لائن پر کال کریں۔",
+}
+
+# Catalog entries in the languages of the communities that most use them:
+# (domain, service code) -> {language: (name, description)}.
+SERVICE_TRANSLATIONS: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
+    (CenterDomain.PROTECTION, "emergency-shelter"): {
+        "tl": ("Pang-emergency na kanlungan",
+               "Ligtas na matutuluyan para sa mga babae at batang nanganganib sa karahasan, "
+               "araw man o gabi."),
+        "ne": ("आपत्कालीन आश्रय",
+               "हिंसाको जोखिममा रहेका महिला र बालबालिकाका लागि दिनरात सुरक्षित आश्रय।"),
+        "ur": ("ہنگامی پناہ گاہ",
+               "تشدد کے خطرے سے دوچار خواتین اور بچوں کے لیے دن رات محفوظ پناہ۔"),
+    },
+    (CenterDomain.PROTECTION, "psychosocial-support"): {
+        "tl": ("Suportang psychosocial",
+               "Pagsusuri at therapy para sa mga nakaligtas sa pang-aabuso at karahasan."),
+        "ne": ("मनोसामाजिक सहयोग",
+               "दुर्व्यवहार र हिंसाबाट बचेकाहरूका लागि मूल्याङ्कन र उपचार।"),
+    },
+    (CenterDomain.PROTECTION, "legal-accompaniment"): {
+        "tl": ("Pagsama sa mga usaping legal",
+               "Sasamahan ka sa pulisya, sa piskalya at sa mga korte."),
+        "ne": ("कानुनी प्रक्रियामा साथ",
+               "प्रहरी, सरकारी वकिल र अदालतसम्म साथमा जाने सेवा।"),
+    },
+    (CenterDomain.FAMILY, "marital-counselling"): {
+        "tl": ("Pagpapayo sa mag-asawa",
+               "Pagpapayo sa mga mag-asawang may hindi pagkakasundo, bago at pagkatapos ng "
+               "kasal."),
+    },
+    (CenterDomain.YOUTH, "skills-training"): {
+        "ne": ("सीप तालिम",
+               "जीवनोपयोगी सीप र रोजगारीको तयारीसम्बन्धी कार्यशालाहरू।"),
+    },
+    (CenterDomain.ELDERLY, "home-care"): {
+        "tl": ("Pangangalaga sa tahanan",
+               "Pagbisita ng mga nars at social worker sa mga nakatatanda sa kanilang "
+               "tahanan."),
+    },
+}
 
 # (ISO country, Arabic name, English name, languages, consular focal point (en, ar), phone)
 EMBASSIES = [

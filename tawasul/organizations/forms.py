@@ -11,12 +11,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tawasul.common.text import clean_text
+from tawasul.organizations.languages import community_language
 from tawasul.organizations.models import (
     CenterDomain,
     Contact,
     Organization,
     OrganizationKind,
     Service,
+    ServiceTranslation,
 )
 
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
@@ -157,6 +159,50 @@ class ServiceForm(forms.ModelForm):
         return code
 
 
+class ServiceTranslationForm(forms.ModelForm):
+    class Meta:
+        model = ServiceTranslation
+        fields = ["language", "name", "description", "eligibility", "how_to_refer"]
+        formfield_callback = text_formfield
+
+    def __init__(self, *args: Any, service: Service, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.service = service
+        # Typed in the translation's language: its direction follows what is typed until
+        # the language is known, then the language's own.
+        lang = community_language(self.instance.language) if self.instance.pk else None
+        for name in ("name", "description", "eligibility", "how_to_refer"):
+            attrs = self.fields[name].widget.attrs
+            if lang is not None:
+                attrs.update(lang=lang.code, dir=lang.direction)
+            else:
+                attrs["dir"] = "auto"
+            if isinstance(self.fields[name].widget, forms.Textarea):
+                attrs["rows"] = 3
+
+    def clean_language(self) -> str:
+        language: str = self.cleaned_data["language"]
+        taken = ServiceTranslation.objects.filter(service=self.service, language=language)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError(
+                _("This service already has a translation into this language."),
+                code="duplicate_language",
+            )
+        return language
+
+
+def translation_choices(codes: list[str], *, own: list[str]) -> list[tuple[str, Any]]:
+    """The "also show in" list: the given community languages, in the order of their names
+    in the reader's language, after the default: the reader's own languages (`own`, an
+    embassy's) where it has some, none otherwise."""
+    langs = [lang for code in codes if (lang := community_language(code)) is not None]
+    langs.sort(key=lambda lang: lang.name)
+    blank = _("Our embassy's languages") if own else _("Arabic and English only")
+    return [("", blank), *((lang.code, lang.label) for lang in langs)]
+
+
 def _blank(label: str | Any) -> list[tuple[str, Any]]:
     return [("", label)]
 
@@ -184,14 +230,17 @@ class ServiceFilterForm(forms.Form):
     q = SingleLineTextField(label=_("Search"), required=False, max_length=100)
     center = forms.ChoiceField(label=_("Center"), required=False)
     language = forms.ChoiceField(label=_("Language served"), required=False)
+    show_in = forms.ChoiceField(label=_("Also show in"), required=False)
 
     def __init__(
         self,
         *args: Any,
         centers: list[tuple[str, str]],
         languages: list[tuple[str, str]],
+        translations: list[tuple[str, Any]],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "center", _blank(_("All centers")) + centers)
         _choices(self, "language", _blank(_("All languages")) + languages)
+        _choices(self, "show_in", translations)

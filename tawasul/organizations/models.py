@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from tawasul.common.models import BaseModel
+from tawasul.organizations.languages import community_language, language_choices
 
 
 class OrganizationKind(models.TextChoices):
@@ -190,3 +191,40 @@ class Service(BilingualNameMixin, BaseModel):
     @property
     def how_to_refer(self) -> str:
         return self._localized("how_to_refer")
+
+
+class ServiceTranslation(BaseModel):
+    """A catalog entry in a community language (tawasul.organizations.languages), shown
+    beside its Arabic and English to the embassies and communities that read it."""
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="translations",
+        verbose_name=_("service"),
+    )
+    language = models.CharField(_("language"), max_length=8, choices=language_choices)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    eligibility = models.TextField(_("eligibility"), blank=True)
+    how_to_refer = models.TextField(_("how to refer"), blank=True)
+
+    class Meta:
+        verbose_name = _("service translation")
+        verbose_name_plural = _("service translations")
+        ordering = ["service", "language"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "language"],
+                                    name="one_translation_per_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} [{self.language}]"
+
+    @property
+    def direction(self) -> str:
+        lang = community_language(self.language)
+        return lang.direction if lang else "auto"
+
+    @property
+    def language_label(self) -> str:
+        lang = community_language(self.language)
+        return lang.label if lang else self.language

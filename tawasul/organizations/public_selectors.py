@@ -19,7 +19,13 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import get_language
 
-from tawasul.organizations.models import Contact, Organization, OrganizationKind, Service
+from tawasul.organizations.models import (
+    Contact,
+    Organization,
+    OrganizationKind,
+    Service,
+    ServiceTranslation,
+)
 
 # The only fields of a contact the public directory reads.
 PUBLIC_CONTACT_FIELDS: tuple[str, ...] = (
@@ -52,12 +58,15 @@ def public_services() -> QuerySet[Service]:
 
 def public_centers(services: QuerySet[Service] | None = None) -> QuerySet[Organization]:
     """Active centers that offer at least one of `services` (every public service by
-    default), each with those services as `public_services`."""
+    default), each with those services as `public_services`, and their translations."""
     services = public_services() if services is None else services
+    translations = Prefetch("translations",
+                            queryset=ServiceTranslation.objects.order_by("language"))
     return (
         Organization.objects.filter(kind=OrganizationKind.CENTER, is_active=True)
         .filter(pk__in=services.values("center_id"))
-        .prefetch_related(Prefetch("services", queryset=services, to_attr="public_services"))
+        .prefetch_related(Prefetch("services", queryset=services.prefetch_related(translations),
+                                   to_attr="public_services"))
     )
 
 
@@ -81,6 +90,21 @@ def public_contact_points(organization_ids: Iterable[Any]) -> dict[Any, list[Con
         row["languages"] = list(row["languages"] or [])
         points[organization_id].append(ContactPoint(**row))
     return dict(points)
+
+
+def public_translation_languages() -> list[str]:
+    """Every community language some public service is translated into."""
+    return sorted(
+        ServiceTranslation.objects.filter(service__in=public_services())
+        .order_by().values_list("language", flat=True).distinct()
+    )
+
+
+def public_translations_matching(q: str) -> QuerySet[ServiceTranslation]:
+    """Translations of public services whose name or description holds `q`."""
+    return ServiceTranslation.objects.filter(service__in=public_services()).filter(
+        Q(name__icontains=q) | Q(description__icontains=q)
+    )
 
 
 def public_languages() -> list[str]:

@@ -2,11 +2,13 @@
 
 The foundation's centers with their service catalog and how to refer to each, and the
 civil-society organizations the foundation works with, in Arabic and English, searchable
-by domain and by the language a service is offered in. Diplomats and communities read it
-before they have (or without ever having) an account. It reads only through
-tawasul.organizations.public_selectors, which publishes nothing personal. Both lists are
-paginated, and the search terms are bounded, so an anonymous request costs a fixed,
-small number of queries.
+by domain and by the language a service is offered in; an entry translated into a
+community language shows that translation beside it when the reader asks for one (an
+embassy's staff, signed in, get their own languages as in the portal). Diplomats and
+communities read it before they have (or without ever having) an account. It reads the
+directory only through tawasul.organizations.public_selectors, which publishes nothing
+personal. Both lists are paginated, and the search terms are bounded, so an anonymous
+request costs a fixed, small number of queries.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from django.views.decorators.http import require_GET
 
 from tawasul.common.templatetags.tawasul_ui import language_name
 from tawasul.organizations import public_selectors
-from tawasul.organizations.forms import SingleLineTextField
+from tawasul.organizations.forms import SingleLineTextField, translation_choices
 from tawasul.organizations.models import CenterDomain, Organization, Service
+from tawasul.organizations.selectors import own_languages, translation_for
 
 CENTERS_PAGE_SIZE = 10
 ORGANIZATIONS_PAGE_SIZE = 12
@@ -41,12 +44,15 @@ class PublicDirectoryFilterForm(forms.Form):
     domain = forms.ChoiceField(label=_("Domain"), required=False,
                                choices=[("", _("All domains")), *CenterDomain.choices])
     language = forms.ChoiceField(label=_("Language of service"), required=False)
+    show_in = forms.ChoiceField(label=_("Also show in"), required=False)
 
-    def __init__(self, *args: Any, languages: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, languages: list[tuple[str, str]],
+                 translations: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = [  # type: ignore[attr-defined]
             ("", _("All languages")), *languages
         ]
+        self.fields["show_in"].choices = translations  # type: ignore[attr-defined]
 
 
 def _name_field() -> str:
@@ -82,6 +88,7 @@ def _filtered(form: PublicDirectoryFilterForm
             Q(name_ar__icontains=q) | Q(name_en__icontains=q)
             | Q(description_ar__icontains=q) | Q(description_en__icontains=q)
             | Q(center__name_ar__icontains=q) | Q(center__name_en__icontains=q)
+            | Q(pk__in=public_selectors.public_translations_matching(q).values("service_id"))
         )
         organizations = organizations.filter(Q(name_ar__icontains=q) | Q(name_en__icontains=q))
     if data.get("domain"):
@@ -107,8 +114,16 @@ def _how_to_refer(center: Organization) -> list[str]:
 def public_directory(request: HttpRequest) -> HttpResponse:
     languages = [(code, language_name(code)) for code in public_selectors.public_languages()]
     languages.sort(key=lambda choice: choice[1])
-    form = PublicDirectoryFilterForm(request.GET or None, languages=languages)
+    # An embassy's staff reading the public page see their own languages, as in the portal.
+    own = own_languages(request.user)
+    form = PublicDirectoryFilterForm(
+        request.GET or None, languages=languages,
+        translations=translation_choices(public_selectors.public_translation_languages(),
+                                         own=own),
+    )
     services, organizations = _filtered(form)
+    shown_languages = [form.cleaned_data["show_in"]] if (
+        form.is_bound and form.is_valid() and form.cleaned_data["show_in"]) else own
     name = _name_field()
     centers = public_selectors.public_centers(services.order_by(name)).order_by(name)
     center_page, center_query = _page(request, centers, CENTERS_PAGE_SIZE, CENTER_PAGE_PARAM)
@@ -121,6 +136,8 @@ def public_directory(request: HttpRequest) -> HttpResponse:
         org.contact_points = points.get(org.pk, [])
     for center in center_page.object_list:
         center.how_to_refer = _how_to_refer(center)
+        for service in center.public_services:
+            service.shown_translation = translation_for(service, shown_languages)
     return render(request, "organizations/public_directory.html", {
         "form": form,
         "page_obj": center_page, "query_string": center_query,

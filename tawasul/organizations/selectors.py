@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from tawasul.accounts.roles import Role
 from tawasul.common.access import as_member
-from tawasul.organizations.models import Contact, Organization, OrganizationKind, Service
+from tawasul.organizations.languages import community_languages_in
+from tawasul.organizations.models import (
+    Contact,
+    Organization,
+    OrganizationKind,
+    Service,
+    ServiceTranslation,
+)
 
 
 def organizations_visible_to(viewer: object) -> QuerySet[Organization]:
@@ -47,6 +54,53 @@ def services_visible_to(viewer: object) -> QuerySet[Service]:
     return qs.filter(
         Q(is_active=True, center__is_active=True) | Q(center_id=user.organization_id)
     )
+
+
+def service_translations_visible_to(viewer: object) -> QuerySet[ServiceTranslation]:
+    """A translation is seen by whoever sees its service."""
+    return ServiceTranslation.objects.select_related("service__center").filter(
+        service__in=services_visible_to(viewer)
+    )
+
+
+def with_translations(services: QuerySet[Service]) -> QuerySet[Service]:
+    """Each service with its translations, in one more query for the whole page."""
+    return services.prefetch_related(
+        Prefetch("translations", queryset=ServiceTranslation.objects.order_by("language"))
+    )
+
+
+def translation_for(service: Service, languages: list[str]) -> ServiceTranslation | None:
+    """The service's translation into the first of `languages` it has (prefetched with
+    `with_translations`)."""
+    by_language = {t.language: t for t in service.translations.all()}
+    return next((by_language[code] for code in languages if code in by_language), None)
+
+
+def matching_translations(q: str) -> QuerySet[ServiceTranslation]:
+    """Translations whose name or description holds `q`: a search typed in a community
+    language finds the entry. Combine with a scoped list of services, never alone."""
+    return ServiceTranslation.objects.filter(Q(name__icontains=q) | Q(description__icontains=q))
+
+
+def translation_languages(services: QuerySet[Service]) -> list[str]:
+    """The languages into which at least one of `services` is translated."""
+    return sorted(
+        ServiceTranslation.objects.filter(service__in=services)
+        .order_by().values_list("language", flat=True).distinct()
+    )
+
+
+def own_languages(viewer: object) -> list[str]:
+    """The community languages a directory reader works in, in order: an embassy's own
+    languages (`Organization.languages`, as its mission record gives them); nobody else's
+    for now, who pick a language themselves."""
+    user = as_member(viewer)
+    if user is None or user.organization is None:
+        return []
+    if user.organization.kind != OrganizationKind.EMBASSY:
+        return []
+    return community_languages_in(user.organization.languages)
 
 
 def centers() -> QuerySet[Organization]:

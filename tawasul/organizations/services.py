@@ -19,7 +19,8 @@ from tawasul.audit.services import audit_record
 from tawasul.common.access import require
 from tawasul.common.text import clean_text
 from tawasul.organizations.access import can_manage_contacts_of, can_manage_services_of
-from tawasul.organizations.models import Contact, Organization, Service
+from tawasul.organizations.languages import community_language
+from tawasul.organizations.models import Contact, Organization, Service, ServiceTranslation
 
 M = TypeVar("M", bound=models.Model)
 
@@ -63,6 +64,14 @@ class ServiceFields(TypedDict, total=False):
     how_to_refer_en: str
     languages: list[str]
     is_active: bool
+
+
+class ServiceTranslationFields(TypedDict, total=False):
+    language: str
+    name: str
+    description: str
+    eligibility: str
+    how_to_refer: str
 
 
 def _normalized(model: type[models.Model], fields: dict[str, Any]) -> dict[str, Any]:
@@ -199,3 +208,42 @@ def service_update(*, actor: User, service: Service, **fields: Unpack[ServiceFie
 def service_delete(*, actor: User, service: Service) -> None:
     require(can_manage_services_of(actor, service.center), actor, service, "manage services")
     _delete(actor=actor, instance=service)
+
+
+# --- Translations of services --------------------------------------------------------
+# Whoever keeps a center's catalog keeps its entries in every language.
+
+
+def _translation_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """Normalized text; a language named by another of its codes (`fil`) stored as the
+    list of community languages names it (`tl`)."""
+    data = _normalized(ServiceTranslation, fields)
+    if "language" in data and (lang := community_language(data["language"])) is not None:
+        data["language"] = lang.code
+    return data
+
+
+def service_translation_create(
+    *, actor: User, service: Service, **fields: Unpack[ServiceTranslationFields]
+) -> ServiceTranslation:
+    require(can_manage_services_of(actor, service.center), actor, service, "manage services")
+    return _create(
+        actor=actor, instance=ServiceTranslation(service=service),
+        fields=_translation_fields(dict(fields)),
+    )
+
+
+def service_translation_update(
+    *, actor: User, translation: ServiceTranslation,
+    **fields: Unpack[ServiceTranslationFields],
+) -> ServiceTranslation:
+    require(can_manage_services_of(actor, translation.service.center), actor, translation,
+            "manage services")
+    return _update(actor=actor, instance=translation,
+                   fields=_translation_fields(dict(fields)))
+
+
+def service_translation_delete(*, actor: User, translation: ServiceTranslation) -> None:
+    require(can_manage_services_of(actor, translation.service.center), actor, translation,
+            "manage services")
+    _delete(actor=actor, instance=translation)

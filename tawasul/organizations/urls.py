@@ -12,4 +12,10 @@ urlpatterns = [
     path("services/", views.service_list, name="services"),
     path("services/<uuid:service_id>/", views.service_detail, name="service_detail"),
     path("services/<uuid:service_id>/edit/", views.service_edit, name="service_edit"),
+    path("services/<uuid:service_id>/translations/new/", views.service_translation_create,
+         name="service_translation_create"),
+    path("services/translations/<uuid:translation_id>/edit/", views.service_translation_edit,
+         name="service_translation_edit"),
+    path("services/translations/<uuid:translation_id>/delete/",
+         views.service_translation_delete, name="service_translation_delete"),
 ]

@@ -20,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 from django_countries import countries
 
 from tawasul.accounts.models import User
@@ -32,6 +33,7 @@ from tawasul.organizations.access import (
     access_contact,
     access_organization,
     access_service,
+    access_service_translation,
     can_manage_contacts_of,
     can_manage_services_of,
 )
@@ -40,12 +42,24 @@ from tawasul.organizations.forms import (
     OrganizationFilterForm,
     ServiceFilterForm,
     ServiceForm,
+    ServiceTranslationForm,
+    translation_choices,
 )
-from tawasul.organizations.models import Organization, OrganizationKind, Service
+from tawasul.organizations.models import (
+    Organization,
+    OrganizationKind,
+    Service,
+    ServiceTranslation,
+)
 from tawasul.organizations.selectors import (
     contacts_visible_to,
+    matching_translations,
     organizations_visible_to,
+    own_languages,
     services_visible_to,
+    translation_for,
+    translation_languages,
+    with_translations,
 )
 
 PAGE_SIZE = 25
@@ -216,6 +230,7 @@ def _language_choices(qs: QuerySet[Service]) -> list[tuple[str, str]]:
 def service_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     qs = services_visible_to(user)
+    own = own_languages(user)
     name = _name_field()
     centers = (
         organizations_visible_to(user)
@@ -227,15 +242,20 @@ def service_list(request: HttpRequest) -> HttpResponse:
         request.GET or None,
         centers=[(str(c.pk), c.name) for c in centers],
         languages=_language_choices(qs),
+        translations=translation_choices(translation_languages(qs), own=own),
     )
+    shown_languages = own
     if form.is_valid():
         data = form.cleaned_data
+        if data["show_in"]:
+            shown_languages = [data["show_in"]]
         if data["q"]:
             qs = qs.filter(
                 Q(name_ar__icontains=data["q"])
                 | Q(name_en__icontains=data["q"])
                 | Q(description_ar__icontains=data["q"])
                 | Q(description_en__icontains=data["q"])
+                | Q(pk__in=matching_translations(data["q"]).values("service_id"))
             )
         if data["center"]:
             qs = qs.filter(center_id=data["center"])
@@ -250,8 +270,10 @@ def service_list(request: HttpRequest) -> HttpResponse:
             qs = qs.filter(pk__in=ids)
     elif form.is_bound:
         qs = qs.none()
-    qs = qs.order_by(f"center__{name}", "-is_active", name)
+    qs = with_translations(qs.order_by(f"center__{name}", "-is_active", name))
     page, query_string = _page(request, qs)
+    for service in page.object_list:
+        service.shown_translation = translation_for(service, shown_languages)
     return render(
         request,
         "organizations/service_list.html",
@@ -266,8 +288,19 @@ def service_detail(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
     return render(
         request,
         "organizations/service_detail.html",
-        {"service": service, "can_manage_services": can_manage_services_of(user, service.center)},
+        {
+            "service": service,
+            "can_manage_services": can_manage_services_of(user, service.center),
+            "translations": _translations_of(service, own_languages(user)),
+        },
     )
+
+
+def _translations_of(service: Service, own: list[str]) -> list[ServiceTranslation]:
+    """The reader's own languages first, in their order; then the others."""
+    translations = list(service.translations.all())
+    rank = {code: i for i, code in enumerate(own)}
+    return sorted(translations, key=lambda t: (rank.get(t.language, len(rank)), t.language))
 
 
 @member_required
@@ -299,5 +332,65 @@ def service_edit(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
         saved=_("The service was saved."),
         then=lambda _service: redirect("organizations:service_detail", service.pk),
         template="organizations/service_form.html",
-        context={"center": center, "service": service, "heading": service.name},
+        context={"center": center, "service": service, "heading": service.name,
+                 "translations": _translations_of(service, [])},
     )
+
+
+# --- Translations of services --------------------------------------------------------
+
+
+@member_required
+def service_translation_create(request: HttpRequest, service_id: uuid.UUID) -> HttpResponse:
+    user = _user(request)
+    service = access_service(user, service_id)
+    _require(can_manage_services_of(user, service.center), user, service, "manage services")
+    return _form_page(
+        request, ServiceTranslationForm(request.POST or None, service=service),
+        save=lambda data: services.service_translation_create(actor=user, service=service,
+                                                              **data),
+        saved=_("The translation was added."),
+        then=lambda _translation: redirect("organizations:service_detail", service.pk),
+        template="organizations/service_translation_form.html",
+        context={"service": service, "translation": None},
+    )
+
+
+def _managed_translation(request: HttpRequest, translation_id: uuid.UUID
+                         ) -> tuple[User, ServiceTranslation]:
+    user = _user(request)
+    translation = access_service_translation(user, translation_id)
+    _require(can_manage_services_of(user, translation.service.center), user, translation,
+             "manage services")
+    return user, translation
+
+
+@member_required
+def service_translation_edit(request: HttpRequest, translation_id: uuid.UUID) -> HttpResponse:
+    user, translation = _managed_translation(request, translation_id)
+    service = translation.service
+    return _form_page(
+        request,
+        ServiceTranslationForm(request.POST or None, instance=translation, service=service),
+        save=lambda data: services.service_translation_update(actor=user,
+                                                              translation=translation, **data),
+        saved=_("The translation was saved."),
+        then=lambda _translation: redirect("organizations:service_detail", service.pk),
+        template="organizations/service_translation_form.html",
+        context={"service": service, "translation": translation},
+    )
+
+
+@member_required
+@require_http_methods(["GET", "POST"])
+def service_translation_delete(request: HttpRequest, translation_id: uuid.UUID
+                               ) -> HttpResponse:
+    """GET asks for confirmation, POST deletes."""
+    user, translation = _managed_translation(request, translation_id)
+    service = translation.service
+    if request.method == "POST":
+        services.service_translation_delete(actor=user, translation=translation)
+        messages.success(request, _("The translation was deleted."))
+        return redirect("organizations:service_detail", service.pk)
+    return render(request, "organizations/service_translation_delete.html",
+                  {"service": service, "translation": translation})

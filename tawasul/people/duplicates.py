@@ -5,12 +5,20 @@ The engine is pure Python; this module is its Django side:
   PersonMatchKey (delete and insert, in the caller's transaction), so candidates are found
   by an indexed IN lookup instead of a scan of the registry;
 - `suggest_duplicates(user=, draft=)` turns what a worker has typed so far into the
-  engine's PersonRecord, fetches at most MAX_CANDIDATES persons sharing the most of its
-  lookup keys (the engine's `lookup_keys`: no broad name-only key when a date of birth is
-  typed, and a broad key held by more than BROAD_KEY_CAP persons skipped), plus every
-  person holding one of the typed identifiers, scores them with the engine and returns
-  the best, each with translated reasons. Every query is an indexed lookup bounded by
-  the caps, whatever the registry's size.
+  engine's PersonRecord, takes at most MAX_CANDIDATES persons sharing its lookup keys
+  (`candidate_ids`), plus every person holding one of the typed identifiers, scores them
+  with the engine and returns the best, each with translated reasons.
+
+The work per suggestion does not grow with the registry. A key's persons (its posting
+list) grow with it: a common name with a common birth year is shared by more persons
+each year. So each lookup key is read up to KEY_CAP + 1 persons (one indexed range of
+the (key, person) index per key, all in one query), and a key that reaches the cap is
+taken for what it is, a common key that says little about who is being typed: its
+persons only make up the numbers when the selective keys (name and exact date, three
+names, an identifier, a phone) do not fill MAX_CANDIDATES. The selective keys' persons
+are ranked by how many of the keys they share, then by how selective those are. At a
+million persons as at ten thousand: at most KEY_CAP + 1 index entries per key,
+MAX_CANDIDATES persons scored (from a few columns), `limit` persons read whole.
 
 Only users who may register persons get suggestions, and only among the persons they may
 see (the registry's identity view, DESIGN rule 2).
@@ -24,7 +32,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tawasul.audit.models import AuditAction
@@ -35,12 +44,15 @@ from tawasul.people import matching_reasons, selectors, validators
 from tawasul.people.matching import records as engine
 from tawasul.people.models import Person, PersonIdentifier, PersonMatchKey
 
-# Candidates scored per suggestion: bounds the work whatever the registry's size.
-MAX_CANDIDATES = 200
-# A broad (name-only) key held by more persons than this is a common name: looking it up
-# would count thousands of rows for little evidence, so it is skipped (the engine's
-# find_clusters does the same with max_broad_block).
-BROAD_KEY_CAP = 200
+# Candidates scored per suggestion: bounds the work whatever the registry's size. Ranked
+# by the keys' evidence, a true match comes among the first few; the rest are persons of
+# the same names and year, which the engine scores alike.
+MAX_CANDIDATES = 50
+# Persons read per lookup key. A key held by more is a common one (a common name with a
+# common birth year, a broad name-only key, a phone shared by a shelter): at a million
+# persons the dated keys of most names hold fewer, the commonest a few hundred. A constant,
+# not a share of the registry, so that the reads stay bounded as it grows.
+KEY_CAP = 100
 # Below this the engine's evidence is against the match; not worth a worker's attention.
 MIN_SCORE = 0.2
 KEY_MAX_LENGTH = 120
@@ -69,24 +81,39 @@ def _names(parts: Iterable[str], full: str) -> list[str]:
     return [n for n in dict.fromkeys((full, composed)) if n]
 
 
-def person_record(person: Person) -> engine.PersonRecord:
+# The person's fields the engine reads (with the identifiers).
+RECORD_FIELDS = (
+    "given_name_ar", "father_name_ar", "grandfather_name_ar", "family_name_ar", "full_name_ar",
+    "given_name_latin", "father_name_latin", "grandfather_name_latin", "family_name_latin",
+    "full_name_latin", "date_of_birth", "dob_is_estimated", "sex", "nationality", "phone",
+)
+
+
+def _record(pk: Any, values: Mapping[str, Any], identifiers: Mapping[str, str]
+            ) -> engine.PersonRecord:
+    """A PersonRecord from RECORD_FIELDS, read from a Person or from a row of values()."""
+    v = values
     return engine.PersonRecord(
-        id=person.pk,
-        names_ar=_names((person.given_name_ar, person.father_name_ar,
-                         person.grandfather_name_ar, person.family_name_ar),
-                        person.full_name_ar),
-        names_latin=_names((person.given_name_latin, person.father_name_latin,
-                            person.grandfather_name_latin, person.family_name_latin),
-                           person.full_name_latin),
-        date_of_birth=person.date_of_birth,
-        dob_estimated=person.dob_is_estimated,
-        sex=person.sex or None,
-        nationality=str(person.nationality or "") or None,
-        identifiers={
-            _identifier_kind(i.type, str(i.issuing_country or "")): i.value
-            for i in person.identifiers.all()
-        },
-        phone=person.phone or None,
+        id=pk,
+        names_ar=_names((v["given_name_ar"], v["father_name_ar"], v["grandfather_name_ar"],
+                         v["family_name_ar"]), v["full_name_ar"]),
+        names_latin=_names((v["given_name_latin"], v["father_name_latin"],
+                            v["grandfather_name_latin"], v["family_name_latin"]),
+                           v["full_name_latin"]),
+        date_of_birth=v["date_of_birth"],
+        dob_estimated=v["dob_is_estimated"],
+        sex=v["sex"] or None,
+        nationality=str(v["nationality"] or "") or None,
+        identifiers=identifiers,
+        phone=v["phone"] or None,
+    )
+
+
+def person_record(person: Person) -> engine.PersonRecord:
+    return _record(
+        person.pk, {f: getattr(person, f) for f in RECORD_FIELDS},
+        {_identifier_kind(i.type, str(i.issuing_country or "")): i.value
+         for i in person.identifiers.all()},
     )
 
 
@@ -149,18 +176,66 @@ def _keys(record: engine.PersonRecord) -> dict[str, str]:
 
 
 def _lookup_keys(record: engine.PersonRecord) -> list[str]:
-    """The keys to look candidates up by: the engine's lookup keys, without the broad keys
-    that hold more than BROAD_KEY_CAP persons (one bounded index probe each)."""
     from tawasul.people.matching import blocking
 
-    keys = list(dict.fromkeys(str(k)[:KEY_MAX_LENGTH] for k in blocking.lookup_keys(record)))
-    return [k for k in keys if not blocking.is_broad(k) or not _over_full(k)]
+    # Sorted: ties between candidates are broken the same way in every process.
+    return sorted({str(k)[:KEY_MAX_LENGTH] for k in blocking.lookup_keys(record)})
 
 
-def _over_full(key: str) -> bool:
-    # The (key, person) index answers it alone, reading at most BROAD_KEY_CAP + 1 entries.
-    return PersonMatchKey.objects.filter(key=key).values_list("person_id", flat=True)[
-        BROAD_KEY_CAP:BROAD_KEY_CAP + 1].exists()
+def _postings(keys: list[str]) -> dict[str, list[Any]]:
+    """key → the ids of at most KEY_CAP + 1 persons holding it, in one query: a LIMIT per
+    key, each answered by its own range of the (key, person) index, however many persons
+    hold the key. (Raw SQL: the ORM refuses a LIMIT inside a UNION on SQLite.)"""
+    qn = connection.ops.quote_name
+    # Only quoted names go into the text; the keys and the limit are parameters.
+    one = (f"SELECT * FROM (SELECT {qn('key')}, {qn('person_id')} "  # noqa: S608
+           f"FROM {qn(PersonMatchKey._meta.db_table)} WHERE {qn('key')} = %s LIMIT %s) AS k{{}}")
+    sql = " UNION ALL ".join(one.format(i) for i in range(len(keys)))
+    out: dict[str, list[Any]] = {k: [] for k in keys}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [p for k in keys for p in (k, KEY_CAP + 1)])
+        for key, person_id in cursor.fetchall():
+            out[key].append(person_id)  # as the database gives it: see candidate_ids
+    return out
+
+
+def candidate_ids(record: engine.PersonRecord) -> list[Any]:
+    """At most MAX_CANDIDATES ids of persons sharing the record's lookup keys, likeliest
+    first: by how many of its selective keys they hold, then by how selective those are
+    (each counting 1 / its number of persons, so that a shared exact date or phone
+    outweighs a shared common name, and less for a year further from the one typed).
+    Persons known only through common keys come last, when there is room: a key's first
+    KEY_CAP + 1 persons are no likelier than its others. A common broad key (two names,
+    no date: an undated draft of a common name) adds nobody."""
+    keys = _lookup_keys(record)
+    if not keys:
+        return []
+    from tawasul.people.matching import blocking
+
+    year = record.date_of_birth.year if record.date_of_birth else None
+    shared: dict[Any, int] = {}
+    evidence: dict[Any, float] = {}
+    common: dict[Any, int] = {}
+    for key, holders in _postings(keys).items():
+        if len(holders) > KEY_CAP:
+            if not blocking.is_broad(key):  # a common name alone says nothing: skipped
+                for person_id in holders:
+                    common[person_id] = common.get(person_id, 0) + 1
+            continue
+        weight = 1 / len(holders) if holders else 0.0
+        key_year = blocking.key_year(key)
+        if year and key_year:
+            # An estimated date is looked up in the years around it: the nearer the likelier.
+            weight /= 1 + abs(key_year - year)
+        for person_id in holders:
+            shared[person_id] = shared.get(person_id, 0) + 1
+            evidence[person_id] = evidence.get(person_id, 0.0) + weight
+    ranked = sorted(shared, key=lambda p: (-shared[p], -evidence[p]))
+    if len(ranked) < MAX_CANDIDATES:
+        ranked += sorted((p for p in common if p not in shared), key=lambda p: -common[p])
+    pk = Person._meta.pk
+    assert pk is not None
+    return [pk.to_python(p) for p in ranked[:MAX_CANDIDATES]]  # UUIDs, as the ORM gives
 
 
 _warmed_up = False
@@ -216,29 +291,33 @@ def suggest_duplicates(
             PersonIdentifier.objects.filter(identifier_match).values_list("person_id", flat=True)
         )
 
-    keys = _lookup_keys(record)
-    by_key: list[Any] = []
-    if keys:
-        by_key = list(
-            PersonMatchKey.objects.filter(key__in=keys)
-            .values("person_id")
-            .annotate(shared=Count("person_id"))  # from the (key, person) index alone
-            .order_by("-shared")
-            .values_list("person_id", flat=True)[:MAX_CANDIDATES]
-        )
-    ids = by_identifier | set(by_key)
+    ids = by_identifier | set(candidate_ids(record))
     if not ids:
         return []
-    persons = list(
-        visible.filter(pk__in=ids, merged_into__isnull=True).prefetch_related("identifiers")
-    )
+    candidates = visible.filter(pk__in=ids, merged_into__isnull=True)
+    # Scored from their values, the persons shown then read whole: the engine needs a few
+    # columns of each candidate, the page the records of the few it shows.
+    rows = list(candidates.values("pk", *RECORD_FIELDS))
+    identifiers: dict[Any, dict[str, str]] = {}
+    if record.identifiers:  # the engine compares only the kinds of identifier typed
+        for person_id, type_, country, value in PersonIdentifier.objects.filter(
+            person_id__in=[row["pk"] for row in rows]
+        ).values_list("person_id", "type", "issuing_country", "value"):
+            identifiers.setdefault(person_id, {})[_identifier_kind(type_, str(country or ""))] \
+                = value
     prepared = engine.prepare(record)
-    suggestions = []
-    for person in persons:
-        result = engine.compare_prepared(prepared, engine.prepare(person_record(person)))
-        if result.score < MIN_SCORE and person.pk not in by_identifier:
-            continue
-        suggestions.append(Suggestion(person, result.score, _reasons(result)))
+    scored: list[tuple[Any, engine.MatchResult]] = []
+    for row in rows:
+        pk = row["pk"]
+        result = engine.compare_prepared(
+            prepared, engine.prepare(_record(pk, row, identifiers.get(pk, {}))))
+        if result.score >= MIN_SCORE or pk in by_identifier:
+            scored.append((pk, result))
     # An identifier typed exactly always comes first: it is the strongest evidence there is.
-    suggestions.sort(key=lambda s: (s.person.pk not in by_identifier, -s.score))
-    return suggestions[:limit]
+    scored.sort(key=lambda s: (s[0] not in by_identifier, -s[1].score))
+    scored = scored[:limit]
+    # Without the selector's joins: nothing shown reads the registering organization.
+    persons = {p.pk: p for p in candidates.filter(pk__in=[pk for pk, _r in scored])
+               .select_related(None).prefetch_related("identifiers")}
+    return [Suggestion(persons[pk], result.score, _reasons(result))
+            for pk, result in scored if pk in persons]

@@ -44,6 +44,13 @@ class PersonReferenceCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
+def name_in_script(full: str, given: str, father: str, grandfather: str, family: str) -> str:
+    """A person's name in one script as it is shown: the full name when one was recorded,
+    else the parts in order (lists that read the name columns without the person use it
+    too)."""
+    return full or " ".join(p for p in (given, father, grandfather, family) if p)
+
+
 class Person(BaseModel):
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     # Arab names: given, father's, grandfather's and family name; others fill the full name.
@@ -122,15 +129,14 @@ class Person(BaseModel):
 
     @property
     def name_ar(self) -> str:
-        parts = (self.given_name_ar, self.father_name_ar, self.grandfather_name_ar,
-                 self.family_name_ar)
-        return self.full_name_ar or " ".join(p for p in parts if p)
+        return name_in_script(self.full_name_ar, self.given_name_ar, self.father_name_ar,
+                              self.grandfather_name_ar, self.family_name_ar)
 
     @property
     def name_latin(self) -> str:
-        parts = (self.given_name_latin, self.father_name_latin, self.grandfather_name_latin,
-                 self.family_name_latin)
-        return self.full_name_latin or " ".join(p for p in parts if p)
+        return name_in_script(self.full_name_latin, self.given_name_latin,
+                              self.father_name_latin, self.grandfather_name_latin,
+                              self.family_name_latin)
 
     @property
     def display_name(self) -> str:

@@ -68,8 +68,17 @@ from tawasul.people.models import (
 )
 
 DUPLICATE_RATE = 0.02
-CASE_RATE = 0.30
+CASE_RATE = 0.30  # cases per person (the default; --cases-per-person)
 REFERRAL_RATE = 0.10  # of cases
+# Of the persons with a case whose country has an embassy here: referred by that embassy.
+EMBASSY_REFERRAL_RATE = 0.15
+# What became of embassy referrals (status, held by a center): most are triaged and taken
+# on; a few wait in the intake desk's queue (new, or handed back by a center).
+EMBASSY_OUTCOMES: tuple[tuple[str, bool, float], ...] = (
+    ("submitted", False, 0.03), ("under_review", False, 0.01), ("under_review", True, 0.06),
+    ("accepted", True, 0.15), ("in_progress", True, 0.30), ("completed", True, 0.25),
+    ("declined", False, 0.15), ("withdrawn", False, 0.05),
+)
 INSERT_BATCH = 1000  # rows per executemany call / multi-row INSERT
 
 # --- Name banks ----------------------------------------------------------------------
@@ -196,6 +205,7 @@ class SyntheticResult:
     events: int = 0
     tasks: int = 0
     referrals: int = 0
+    embassy_referrals: int = 0  # of the referrals
     seconds: float = 0.0
     # (original, planted duplicate) ids, the first few hundred: for tests and spot checks.
     duplicate_pairs: list[tuple[Any, Any]] = field(default_factory=list)
@@ -231,7 +241,7 @@ def _article_variant(rng: random.Random, name: str) -> str:
 
 
 class _Generator:
-    def __init__(self, *, seed: int, batch: int,
+    def __init__(self, *, seed: int, batch: int, cases_per_person: float = CASE_RATE,
                  progress: Callable[[str], None] | None = None) -> None:
         # Reproducible test data, not secrets: a seeded PRNG is what is wanted.
         self.rng = random.Random(seed)  # noqa: S311
@@ -242,6 +252,7 @@ class _Generator:
         self.now = timezone.now()
         self.year = self.today.year
         self.result = SyntheticResult()
+        self.cases_per_person = cases_per_person
         load_case_types()
         centers = list(Organization.objects.filter(kind=OrganizationKind.CENTER,
                                                    is_active=True).order_by("code"))
@@ -266,6 +277,11 @@ class _Generator:
         )
         self.serials: dict[tuple[str, ...], int] = {}
         self.referral_model = self._referral_model()
+        self.embassies = {str(e.country): e for e in Organization.objects.filter(
+            kind=OrganizationKind.EMBASSY, is_active=True).order_by("code")}
+        self.foundation = Organization.objects.filter(
+            kind=OrganizationKind.FOUNDATION, is_active=True).order_by("code").first()
+        self.center_by_domain = {c.domain: c for c in reversed(self.centers) if c.domain}
         self.nationalities = list(NATIONALITY_WEIGHTS)
         self.weights = list(NATIONALITY_WEIGHTS.values())
 
@@ -554,6 +570,50 @@ class _Generator:
             created_by=case.assigned_manager,
         )
 
+    def _embassy_referral(self, case: Case, reference: str) -> tuple[Any, Any]:
+        """The referral the person's embassy sent before the case, with the person as the
+        embassy submitted them, in one of the states triage leaves it in."""
+        from tawasul.referrals.due import triage_due_at, triage_remind_at
+        from tawasul.referrals.models import SubmittedPerson
+
+        rng = self.rng
+        person = case.person
+        status, held, _weight = rng.choices(EMBASSY_OUTCOMES,
+                                            weights=[w for *_x, w in EMBASSY_OUTCOMES])[0]
+        urgency = rng.choice(("routine", "routine", "urgent", "emergency"))
+        if status == "submitted" or (status == "under_review" and not held):
+            # Still with the intake desk: sent in the last weeks.
+            sent = self.now - dt.timedelta(hours=rng.randrange(1, 21 * 24))
+        else:
+            sent = min(case.opened_at - dt.timedelta(hours=rng.randrange(1, 96)), self.now)
+        decided = sent + dt.timedelta(hours=rng.randrange(2, 72))
+        referral = self.referral_model(
+            reference=reference, kind="embassy_to_foundation",
+            from_organization=self.embassies[str(person.nationality)],
+            to_organization=self.foundation,
+            # A new referral is matched but may not be linked to the registry yet.
+            person=person if held or status != "submitted" or rng.random() < 0.5 else None,
+            assigned_center_id=case.center_id if held else None,
+            domain=case.center.domain or "protection", urgency=urgency,
+            reason="The embassy asks the foundation to assess the family's situation.",
+            status=status, sent_at=sent,
+            due_at=triage_due_at(urgency, sent), remind_at=triage_remind_at(urgency, sent),
+            decided_at=decided if status not in ("submitted", "under_review", "withdrawn")
+            else None,
+            decline_reason="Outside the foundation's services." if status == "declined" else "",
+            withdrawn_reason="The person left the country." if status == "withdrawn" else "",
+            withdrawn_at=decided if status == "withdrawn" else None,
+            completed_at=min(decided + dt.timedelta(days=rng.randrange(5, 90)), self.now)
+            if status == "completed" else None,
+        )
+        submitted = SubmittedPerson(
+            referral=referral, name_ar=person.name_ar, name_en=person.name_latin,
+            sex=person.sex or "female", nationality=person.nationality,
+            date_of_birth=person.date_of_birth or dt.date(self.year - 30, 1, 1),
+            passport_number="", phone=person.phone or "", matches=[], matched_at=sent,
+        )
+        return referral, submitted
+
     # --- Writing -----------------------------------------------------------------
 
     def _reserve(self, counter: Any, count: int) -> int:
@@ -608,7 +668,9 @@ class _Generator:
         cases: list[Case] = []
         events: list[CaseEvent] = []
         tasks: list[Task] = []
-        with_case = [d.person for d in drafts if self.rng.random() < CASE_RATE]
+        whole, part = divmod(self.cases_per_person, 1)
+        with_case = [d.person for d in drafts
+                     for _ in range(int(whole) + (self.rng.random() < part))]
         case_first = self._reserve_in_tx(CaseReferenceCounter, len(with_case))
         for i, person in enumerate(with_case):
             reference = f"C-{self.year}-{case_first + i:06d}"
@@ -617,13 +679,25 @@ class _Generator:
             events.extend(case_events)
             tasks.extend(case_tasks)
         referrals: list[Any] = []
+        submitted: list[Any] = []
         if self.referral_model is not None:
             from tawasul.referrals.models import ReferralReferenceCounter
 
-            chosen = [c for c in cases if self.rng.random() < REFERRAL_RATE]
-            ref_first = self._reserve_in_tx(ReferralReferenceCounter, len(chosen))
+            # One referral of each kind at most per person (one open referral per person
+            # and recipient), from the person's first case.
+            firsts = list({c.person.pk: c for c in reversed(cases)}.values())
+            chosen = [c for c in firsts if self.rng.random() < REFERRAL_RATE]
+            by_embassy = [c for c in firsts if self.foundation is not None
+                          and str(c.person.nationality) in self.embassies
+                          and self.rng.random() < EMBASSY_REFERRAL_RATE]
+            ref_first = self._reserve_in_tx(ReferralReferenceCounter,
+                                            len(chosen) + len(by_embassy))
             referrals = [self._referral(c, f"R-{self.year}-{ref_first + i:06d}")
                          for i, c in enumerate(chosen)]
+            for i, c in enumerate(by_embassy, start=ref_first + len(chosen)):
+                referral, person = self._embassy_referral(c, f"TW-{self.year}-{i:06d}")
+                referrals.append(referral)
+                submitted.append(person)
         now = timezone.now()
         with transaction.atomic():
             _insert(Person, [d.person for d in drafts], now)
@@ -635,6 +709,8 @@ class _Generator:
             _insert(Task, tasks, now)
             if referrals:
                 _insert(self.referral_model, referrals, now)
+            if submitted:
+                _insert(submitted[0].__class__, submitted, now)
         r = self.result
         r.persons += len(drafts)
         r.identifiers += len(identifiers)
@@ -645,6 +721,7 @@ class _Generator:
         r.events += len(events)
         r.tasks += len(tasks)
         r.referrals += len(referrals)
+        r.embassy_referrals += len(submitted)
         room = 500 - len(r.duplicate_pairs)
         r.duplicate_pairs.extend((o.pk, d.pk) for o, d in pairs[:max(room, 0)])
 
@@ -740,7 +817,7 @@ def _chunks(total: int, size: int) -> Iterator[int]:
 # Tables the generator fills: their secondary indexes are rebuilt after a bulk load.
 LOADED_TABLES = ("people_person", "people_personidentifier", "people_relationship",
                  "people_personmatchkey", "cases_case", "cases_caseevent", "cases_task",
-                 "referrals_referral")
+                 "referrals_referral", "referrals_submittedperson")
 
 
 def _secondary_indexes() -> list[tuple[str, str]]:
@@ -803,6 +880,7 @@ def bulk_load(progress: Callable[[str], None]) -> Iterator[None]:
 
 
 def generate(*, persons: int, seed: int = 2026, batch: int = 5000,
+             cases_per_person: float = CASE_RATE,
              progress: Callable[[str], None] | None = None,
              actor_username: str = "system:generate_synthetic",
              fast_load: bool = False) -> SyntheticResult:
@@ -810,7 +888,8 @@ def generate(*, persons: int, seed: int = 2026, batch: int = 5000,
     them. Each batch is its own transaction: an interrupted run keeps whole batches.
     `fast_load`: see bulk_load (empty or benchmark databases only)."""
     started = time.perf_counter()
-    gen = _Generator(seed=seed, batch=batch, progress=progress)
+    gen = _Generator(seed=seed, batch=batch, cases_per_person=cases_per_person,
+                     progress=progress)
     with bulk_load(gen.progress) if fast_load else nullcontext():
         for size in _chunks(persons, max(batch, 1)):
             gen.run_batch(size)
@@ -828,7 +907,7 @@ def generate(*, persons: int, seed: int = 2026, batch: int = 5000,
                 f"({result.duplicates} planted duplicates), {result.identifiers} identifiers, "
                 f"{result.relationships} relationships, {result.match_keys} match keys, "
                 f"{result.cases} cases, {result.events} events, {result.tasks} tasks, "
-                f"{result.referrals} referrals"),
+                f"{result.referrals} referrals ({result.embassy_referrals} from embassies)"),
     )
     return result
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any, TypedDict
 
 from django.core.exceptions import ValidationError
@@ -32,6 +32,7 @@ from tawasul.audit.models import AuditAction
 from tawasul.audit.services import audit_record
 from tawasul.cases.models import Notification, NotificationKind, in_each_language
 from tawasul.common.access import require
+from tawasul.common.attachments import discard_all
 from tawasul.common.email import queue_templated_email
 from tawasul.common.errors import DomainError
 from tawasul.common.references import clean_long_text
@@ -566,9 +567,10 @@ def _withheld_error() -> DomainError:
 
 
 def embassy_message_add(*, actor: User, referral: Referral, text: str,
-                        attachment: IO[bytes] | Any | None = None) -> ReferralEvent:
-    """A message on the thread between the embassy and the foundation, with an optional
-    file (checked by content and size). The other side is told that there is one."""
+                        files: Sequence[IO[bytes] | Any] = ()) -> ReferralEvent:
+    """A message on the thread between the embassy and the foundation, with its files (at
+    most common.attachments.MAX_FILES, each checked by content and size; one refused, the
+    message is not recorded). The other side is told that there is one."""
     require(access.can_write_message(actor, referral), actor, referral,
             "write on this referral")
     text = clean_long_text(text, field="text", required=True)
@@ -577,16 +579,16 @@ def embassy_message_add(*, actor: User, referral: Referral, text: str,
         embassy_view.forget_view(referral)
         if embassy_view.is_withheld(referral):
             raise _withheld_error()
-    stored = attachments.store(attachment) if attachment is not None else None
+    stored = attachments.store_all(files)
     try:
         with transaction.atomic():
             event = _event(actor=actor, referral=referral, kind=ReferralEventKind.MESSAGE,
                            text=text)
-            if stored is not None:
+            for file in stored:
                 record = ReferralAttachment.objects.create(
-                    event=event, original_filename=stored.filename,
-                    content_type=stored.content_type, size=stored.size, sha256=stored.sha256,
-                    stored_path=stored.relative_path, uploaded_by=actor,
+                    event=event, original_filename=file.filename,
+                    content_type=file.content_type, size=file.size, sha256=file.sha256,
+                    stored_path=file.relative_path, uploaded_by=actor,
                 )
                 audit_record(action=AuditAction.CREATE, actor=actor, obj=record,
                              fields=["event", "original_filename", "content_type", "size",
@@ -596,7 +598,6 @@ def embassy_message_add(*, actor: User, referral: Referral, text: str,
                     kind=NotificationKind.REFERRAL_MESSAGE, template="referral_message",
                     key=f"referral_message:{event.pk}")
     except BaseException:
-        if stored is not None:
-            stored.discard()  # nothing recorded: no orphan file either
+        discard_all(stored)  # nothing recorded: no orphan file either
         raise
     return event

@@ -84,13 +84,13 @@ CONSENTED_FIELDS: frozenset[str] = frozenset({"receiving_center"})
 
 def is_withheld(referral: Referral) -> bool:
     """The person the referral is linked to is flagged *no contact with home country*."""
-    person = referral.person
-    if person is None:
+    if referral.person_id is None:
         return False
     annotated = referral.__dict__.get("person_no_contact")
-    if annotated is not None:
+    if annotated is not None:  # a list row (with_withheld): no query for the person
         return bool(annotated)
-    return person.has_no_contact_flag
+    person = referral.person
+    return person is not None and person.has_no_contact_flag
 
 
 def with_withheld(qs: QuerySet[Referral]) -> QuerySet[Referral]:

@@ -7,38 +7,34 @@ embassy_referrals_for_intake), each page of them audited; a referral is opened o
 through access_referral (404 outside scope, the read audited), at the one address
 referrals:detail, which shows each viewer its own page (views.referral_detail). The
 embassy's page shows only what tawasul.referrals.embassy_view decides. Every write goes
-through tawasul.referrals.embassy_services; a refused action shows its message on its
-form, with what the user typed kept.
+through tawasul.referrals.embassy_services, each action in the shape of
+tawasul.common.actions.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from tawasul.accounts.models import User
 from tawasul.audit.models import AuditAction
 from tawasul.audit.services import audit_record
 from tawasul.cases import documents
+from tawasul.common import actions, errors
 from tawasul.common import attachments as stored_files
-from tawasul.common import errors
-from tawasul.common.access import as_member
+from tawasul.common.access import as_member, require
 from tawasul.common.uploads import accepts_upload
 from tawasul.home.decorators import member_required
 from tawasul.organizations.models import Organization, OrganizationKind
@@ -60,6 +56,8 @@ from tawasul.referrals.forms import (
 from tawasul.referrals.models import (
     TRIAGE_STATUSES,
     Referral,
+    ReferralEvent,
+    ReferralEventKind,
     ReferralKind,
     SubmittedPerson,
 )
@@ -79,12 +77,14 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _forbidden(exc: errors.PermissionDenied) -> PermissionDenied:
-    return PermissionDenied(str(exc.message))
-
-
-def _add_error(form: BaseForm, exc: errors.DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+def _thread(user: User, referral: Referral) -> list[ReferralEvent]:
+    """The thread as its pages show it, the embassy's messages marked to stand out."""
+    events = list(selectors.referral_events_visible_to(user, referral))
+    for event in events:
+        event.from_embassy = (  # type: ignore[attr-defined]
+            event.kind == ReferralEventKind.MESSAGE and event.author is not None
+            and event.author.organization_id == referral.from_organization_id)
+    return events
 
 
 def _page(request: HttpRequest, qs: QuerySet[Referral]) -> Any:
@@ -136,16 +136,11 @@ def embassy_new(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                referral = embassy_services.embassy_referral_submit(
-                    actor=user, person=form.person(), domain=data["domain"],
-                    urgency=data["urgency"], reason=data["reason"],
-                )
-            except errors.PermissionDenied as exc:
-                raise _forbidden(exc) from exc
-            except errors.DomainError as exc:
-                _add_error(form, exc)
-            else:
+            referral = actions.attempt(form, lambda: embassy_services.embassy_referral_submit(
+                actor=user, person=form.person(), domain=data["domain"],
+                urgency=data["urgency"], reason=data["reason"],
+            ))
+            if referral is not None:
                 messages.success(request, _("The referral %(reference)s was sent to the "
                                             "foundation.") % {"reference": referral.reference})
                 return redirect("referrals:detail", referral.pk)
@@ -162,7 +157,7 @@ def embassy_page(request: HttpRequest, user: User, referral: Referral, *, status
         "referral": referral,
         "view": view,
         "submitted": SubmittedPerson.objects.filter(referral=referral).first(),
-        "events": list(selectors.referral_events_visible_to(user, referral)),
+        "events": _thread(user, referral),
         "descriptions": embassy_view.DESCRIPTIONS,
     }
     if access.can_write_message(user, referral):
@@ -220,7 +215,7 @@ def triage_page(request: HttpRequest, user: User, referral: Referral, *, status:
         "submitted": (SubmittedPerson.objects.filter(referral=referral).first()
                       if "submitted_person" in fields else None),
         "matches": selectors.registry_matches(user, referral),
-        "events": list(selectors.referral_events_visible_to(user, referral)),
+        "events": _thread(user, referral),
         "assignments": (list(referral.assignments.select_related("to_organization")
                              .order_by("-sent_at"))
                         if "assignments" in fields else []),
@@ -249,123 +244,83 @@ def _triaged(request: HttpRequest, referral_id: uuid.UUID) -> tuple[User, Referr
     return user, referral
 
 
-def _submit(request: HttpRequest, user: User, referral: Referral, *, form: BaseForm,
-            form_name: str, perform: Callable[[dict[str, Any]], str],
-            anchor: str = "") -> HttpResponse:
-    if form.is_valid():
-        try:
-            message = perform(form.cleaned_data)
-        except errors.PermissionDenied as exc:
-            raise _forbidden(exc) from exc
-        except errors.DomainError as exc:
-            _add_error(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect(reverse("referrals:detail", args=[referral.pk]) + anchor)
+def _refused_page(request: HttpRequest, user: User, referral: Referral, *, status: int,
+                  **forms: BaseForm) -> HttpResponse:
+    """The page a refused form shows on: the embassy's page or the triage page, whichever
+    the user sees."""
     if selectors.is_referring_embassy(user, referral):
-        return embassy_page(request, user, referral, status=400, message_form=form)
-    return triage_page(request, user, referral, status=400, **{form_name: form})
+        if set(forms) != {"message_form"}:
+            # A triage form from the embassy: its own referral, but triage is the
+            # foundation's. Refused as a valid form is (403, audited), whatever it holds.
+            try:
+                require(False, user, referral, "triage referrals")
+            except errors.PermissionDenied as exc:
+                raise actions.forbidden(exc) from exc
+        # The embassy's page has one form, its message form.
+        return embassy_page(request, user, referral, status=status,
+                            message_form=forms["message_form"])
+    return triage_page(request, user, referral, status=status, **forms)
 
 
-@member_required
-@require_POST
-def triage_link(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    user, referral = _triaged(request, referral_id)
-
-    def perform(data: dict[str, Any]) -> str:
-        embassy_services.referral_link_person(actor=user, referral=referral,
-                                              person=data["person"])
-        return _("The referral is linked to %(reference)s.") % {
-            "reference": data["person"].reference}
-
-    form = LinkPersonForm(request.POST, persons=persons_visible_to(user))
-    return _submit(request, user, referral, form=form, form_name="link_form", perform=perform)
+_actions = actions.RecordActions(fetch=_triaged, page=_refused_page, detail="referrals:detail",
+                                 url_kwarg="referral_id")
 
 
-@member_required
-@require_POST
-def triage_register(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    user, referral = _triaged(request, referral_id)
-    try:
-        linked = embassy_services.referral_register_person(actor=user, referral=referral)
-    except errors.PermissionDenied as exc:
-        raise _forbidden(exc) from exc
-    except errors.DomainError as exc:
-        messages.error(request, str(exc.message))
-        return redirect("referrals:detail", referral.pk)
+def _link_form(request: HttpRequest, user: User, referral: Referral) -> LinkPersonForm:
+    return LinkPersonForm(request.POST, persons=persons_visible_to(user))
+
+
+def _assign_form(request: HttpRequest, user: User, referral: Referral) -> AssignForm:
+    return AssignForm(request.POST, centers=_centers())
+
+
+@_actions.form_action("link_form", _link_form)
+def triage_link(user: User, referral: Referral, data: dict[str, Any]) -> str:
+    embassy_services.referral_link_person(actor=user, referral=referral, person=data["person"])
+    return _("The referral is linked to %(reference)s.") % {
+        "reference": data["person"].reference}
+
+
+@_actions.button_action()
+def triage_register(user: User, referral: Referral) -> str:
+    linked = embassy_services.referral_register_person(actor=user, referral=referral)
     assert linked.person is not None
-    messages.success(request, _("%(reference)s was registered from what the embassy sent, "
-                                "and the referral linked to it.")
-                     % {"reference": linked.person.reference})
-    return redirect("referrals:detail", referral.pk)
+    return _("%(reference)s was registered from what the embassy sent, and the referral "
+             "linked to it.") % {"reference": linked.person.reference}
 
 
-@member_required
-@require_POST
-def triage_match_again(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    user, referral = _triaged(request, referral_id)
-    try:
-        embassy_services.referral_match_again(actor=user, referral=referral)
-    except errors.PermissionDenied as exc:
-        raise _forbidden(exc) from exc
-    messages.success(request, _("The registry was searched again."))
-    return redirect(reverse("referrals:detail", args=[referral.pk]) + "#matches")
+@_actions.button_action(anchor="#matches")
+def triage_match_again(user: User, referral: Referral) -> str:
+    embassy_services.referral_match_again(actor=user, referral=referral)
+    return _("The registry was searched again.")
 
 
-@member_required
-@require_POST
-def triage_assign(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    user, referral = _triaged(request, referral_id)
-
-    def perform(data: dict[str, Any]) -> str:
-        assignment = embassy_services.referral_assign(
-            actor=user, referral=referral, center=data["center"], note=data["note"])
-        return _("The referral was assigned to %(center)s (%(reference)s).") % {
-            "center": data["center"].name, "reference": assignment.reference}
-
-    return _submit(request, user, referral, form=AssignForm(request.POST, centers=_centers()),
-                   form_name="assign_form", perform=perform)
+@_actions.form_action("assign_form", _assign_form)
+def triage_assign(user: User, referral: Referral, data: dict[str, Any]) -> str:
+    assignment = embassy_services.referral_assign(
+        actor=user, referral=referral, center=data["center"], note=data["note"])
+    return _("The referral was assigned to %(center)s (%(reference)s).") % {
+        "center": data["center"].name, "reference": assignment.reference}
 
 
-@member_required
-@require_POST
-def triage_decline(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    user, referral = _triaged(request, referral_id)
-
-    def perform(data: dict[str, Any]) -> str:
-        embassy_services.referral_intake_decline(actor=user, referral=referral,
-                                                 reason=data["reason"])
-        return _("The referral was declined; the embassy can read the reason.")
-
-    return _submit(request, user, referral, form=DeclineForm(request.POST, prefix="decline"),
-                   form_name="decline_form", perform=perform)
+@_actions.form_action("decline_form", actions.posted(DeclineForm, prefix="decline"))
+def triage_decline(user: User, referral: Referral, data: dict[str, Any]) -> str:
+    embassy_services.referral_intake_decline(actor=user, referral=referral,
+                                             reason=data["reason"])
+    return _("The referral was declined; the embassy can read the reason.")
 
 
 @accepts_upload(documents.max_bytes)
-@member_required
-@require_POST
-def embassy_message(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+@_actions.form_action("message_form", actions.posted(EmbassyMessageForm), anchor="#messages")
+def embassy_message(user: User, referral: Referral, data: dict[str, Any]) -> str:
     """A message between the embassy and the foundation. A file too large for the request
     body reaches this view without its bytes (tawasul.common.uploads) and is refused by
     its size like any other."""
-    user, referral = _triaged(request, referral_id)
-
-    def perform(data: dict[str, Any]) -> str:
-        embassy_services.embassy_message_add(actor=user, referral=referral, text=data["text"],
-                                             attachment=data.get("attachment"))
-        return _("The message was sent.")
-
-    return _submit(request, user, referral, form=EmbassyMessageForm(request.POST, request.FILES),
-                   form_name="message_form", perform=perform, anchor="#messages")
+    embassy_services.embassy_message_add(actor=user, referral=referral, text=data["text"],
+                                         files=stored_files.page_files(data))
+    return _("The message was sent.")
 
 
-@login_required
-@require_GET
-def attachment_download(request: HttpRequest, attachment_id: uuid.UUID) -> HttpResponseBase:
-    """404 for anyone who is not shown the message it belongs to (access_attachment)."""
-    attachment = attachments.access_attachment(request.user, attachment_id)
-    handle = stored_files.open_stored(attachment.stored_path)
-    attachments.download_audited(request.user, attachment)
-    return stored_files.file_response(handle, filename=attachment.original_filename,
-                                      content_type=attachment.content_type)
+attachment_download = stored_files.download_view(attachments.access_attachment,
+                                                 attachments.download_audited)
 

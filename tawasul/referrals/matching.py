@@ -3,10 +3,10 @@ referral's arrival (and again when the intake desk asks).
 
 The same engine and blocking keys as the registry's duplicate suggestions
 (tawasul.people.duplicates): the submitted person becomes a draft record
-(`duplicates.draft_record`), candidates are the persons sharing the most of its lookup
-keys (at most `duplicates.MAX_CANDIDATES`, broad name-only keys held by more than
-`duplicates.BROAD_KEY_CAP` persons skipped) plus every holder of the passport number it
-gave, and each is scored by the engine. It runs for the system, not for a user: the
+(`duplicates.draft_record`), candidates are the persons sharing its lookup keys
+(`duplicates.candidate_ids`: at most `duplicates.MAX_CANDIDATES`, each key read up to
+`duplicates.KEY_CAP` persons) plus every holder of the passport number it gave, and each
+is scored by the engine. It runs for the system, not for a user: the
 embassy that sent the referral is never shown the result, and the intake desk reads the
 stored matches through the registry's own selector (selectors.registry_matches).
 """
@@ -16,13 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
 from django.utils import timezone
 
 from tawasul.people import duplicates, matching_reasons
-from tawasul.people.matching import blocking
 from tawasul.people.matching import records as engine
-from tawasul.people.models import IdentifierType, Person, PersonIdentifier, PersonMatchKey
+from tawasul.people.models import IdentifierType, Person, PersonIdentifier
 from tawasul.referrals.models import SubmittedPerson
 
 # Matches kept on the referral, best first.
@@ -54,19 +52,6 @@ def draft_of(submitted: SubmittedPerson) -> dict[str, Any]:
     }
 
 
-def _lookup_keys(record: engine.PersonRecord) -> list[str]:
-    keys = list(dict.fromkeys(
-        str(k)[:duplicates.KEY_MAX_LENGTH] for k in blocking.lookup_keys(record)
-    ))
-    return [k for k in keys if not blocking.is_broad(k) or not _over_full(k)]
-
-
-def _over_full(key: str) -> bool:
-    cap = duplicates.BROAD_KEY_CAP
-    return PersonMatchKey.objects.filter(key=key).values_list("person_id", flat=True)[
-        cap:cap + 1].exists()
-
-
 @dataclass(frozen=True)
 class Match:
     person_id: str
@@ -87,15 +72,7 @@ def find_matches(submitted: SubmittedPerson) -> list[Match]:
             type=IdentifierType.PASSPORT, value=submitted.passport_number,
             issuing_country=str(submitted.nationality),
         ).values_list("person_id", flat=True))
-    keys = _lookup_keys(record)
-    by_key: list[Any] = []
-    if keys:
-        by_key = list(
-            PersonMatchKey.objects.filter(key__in=keys)
-            .values("person_id").annotate(shared=Count("id")).order_by("-shared")
-            .values_list("person_id", flat=True)[:duplicates.MAX_CANDIDATES]
-        )
-    ids = by_passport | set(by_key)
+    ids = by_passport | set(duplicates.candidate_ids(record))
     if not ids:
         return []
     persons = Person.objects.filter(pk__in=ids, is_active=True, merged_into__isnull=True

@@ -30,7 +30,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from tawasul.common.models import BaseModel
+from tawasul.common.models import BaseModel, FileRecord
 from tawasul.organizations.models import CenterDomain
 from tawasul.people.models import Sex
 
@@ -323,7 +323,7 @@ class SubmittedPerson(BaseModel):
         return self.name_en or self.name_ar
 
 
-class ReferralAttachment(BaseModel):
+class ReferralAttachment(FileRecord):
     """A file sent with a message on an embassy referral. The bytes live under
     MEDIA_ROOT/referrals, which no URL serves, under a random name: only the download
     view hands them out, after the referral's access check, and audits every download."""
@@ -332,21 +332,8 @@ class ReferralAttachment(BaseModel):
         ReferralEvent, on_delete=models.PROTECT, related_name="attachments",
         verbose_name=_("message"),
     )
-    original_filename = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveBigIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    stored_path = models.CharField(_("stored path"), max_length=255, unique=True,
-                                   editable=False)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-        verbose_name=_("uploaded by"),
-    )
 
     class Meta:
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["created_at"]
-
-    def __str__(self) -> str:
-        return self.original_filename

@@ -11,7 +11,8 @@ organizations, never the reason, the summary or a message: mail leaves the syste
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import IO, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -33,6 +34,7 @@ from tawasul.cases.models import (
 )
 from tawasul.cases.services import case_open
 from tawasul.common.access import require
+from tawasul.common.attachments import FILES_FIELD
 from tawasul.common.email import queue_templated_email
 from tawasul.common.errors import DomainError
 from tawasul.common.references import clean_long_text, next_reference
@@ -399,15 +401,22 @@ def referral_complete(*, actor: User, referral: Referral, note: str = "") -> Ref
 # --- Messages ------------------------------------------------------------------------
 
 
-def referral_message_add(*, actor: User, referral: Referral, text: str) -> ReferralEvent:
+def referral_message_add(*, actor: User, referral: Referral, text: str,
+                         files: Sequence[IO[bytes] | Any] = ()) -> ReferralEvent:
     """A message between the two sides; the other side is told that there is one. On a
-    referral from an embassy: tawasul.referrals.embassy_services.embassy_message_add."""
+    referral from an embassy: tawasul.referrals.embassy_services.embassy_message_add,
+    which also takes files; a thread between centers (or the foundation and a center)
+    takes text only, as its page does."""
     if referral.kind == ReferralKind.EMBASSY_TO_FOUNDATION:
         from tawasul.referrals.embassy_services import embassy_message_add
 
-        return embassy_message_add(actor=actor, referral=referral, text=text)
+        return embassy_message_add(actor=actor, referral=referral, text=text, files=files)
     require(access.can_write_message(actor, referral), actor, referral,
             "write on this referral")
+    if files:
+        raise DomainError("attachments_not_accepted",
+                          _("This thread takes text only; files cannot be attached to it."),
+                          field=FILES_FIELD)
     text = _text(text, field="text", required=True)
     with transaction.atomic():
         event = _event(actor=actor, referral=referral, kind=ReferralEventKind.MESSAGE,

@@ -5,14 +5,14 @@ same address, is theirs for an embassy referral).
 
 Lists start from the scoped selectors (tawasul.referrals.selectors); a referral is opened
 only through access_referral (404 outside scope, the read audited) and shows only the
-fields referral_fields_for allows. Every write goes through tawasul.referrals.services;
-a refused action shows its message on the form, with what the user typed kept.
+fields referral_fields_for allows. Every write goes through tawasul.referrals.services,
+each action in the shape of tawasul.common.actions.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -22,11 +22,9 @@ from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from tawasul.accounts.models import User
 from tawasul.accounts.selectors import users_visible_to
@@ -34,7 +32,7 @@ from tawasul.cases import access as case_access
 from tawasul.cases.models import Case, CaseType
 from tawasul.cases.selectors import center_member
 from tawasul.cases.services import MANAGER_ROLES
-from tawasul.common import errors
+from tawasul.common import actions, errors
 from tawasul.home.decorators import member_required
 from tawasul.portal.services import thread_mark_read
 from tawasul.referrals import access, embassy_views, selectors, services
@@ -62,14 +60,6 @@ def _member(request: HttpRequest) -> User:
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _forbidden(exc: errors.PermissionDenied) -> PermissionDenied:
-    return PermissionDenied(str(exc.message))
-
-
-def _add_error(form: BaseForm, exc: errors.DomainError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
 
 
 def _is_arabic() -> bool:
@@ -104,7 +94,7 @@ def referral_send(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     try:
         case = case_access.access_case(user, case_id)
     except case_access.BreakGlassRequired as exc:
-        raise _forbidden(exc) from exc
+        raise actions.forbidden(exc) from exc
     if not case_access.can_contribute(user, case):
         raise PermissionDenied(_("You may not refer this case."))
     form = ReferralSendForm(request.POST or None, centers=_centers(user))
@@ -113,16 +103,11 @@ def referral_send(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                referral = services.referral_send(
-                    actor=user, case=case, to_center=data["to_center"],
-                    urgency=data["urgency"], reason=data["reason"], summary=data["summary"],
-                )
-            except errors.PermissionDenied as exc:
-                raise _forbidden(exc) from exc
-            except errors.DomainError as exc:
-                _add_error(form, exc)
-            else:
+            referral = actions.attempt(form, lambda: services.referral_send(
+                actor=user, case=case, to_center=data["to_center"],
+                urgency=data["urgency"], reason=data["reason"], summary=data["summary"],
+            ))
+            if referral is not None:
                 messages.success(request, _("The referral %(reference)s was sent.")
                                  % {"reference": referral.reference})
                 return redirect("referrals:detail", referral.pk)
@@ -256,113 +241,55 @@ def _action(request: HttpRequest, referral_id: uuid.UUID, *,
     return user, access.access_referral(user, referral_id)
 
 
-def _done(request: HttpRequest, referral: Referral, message: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect("referrals:detail", referral.pk)
+_actions = actions.RecordActions(fetch=_action, page=_referral_page, detail="referrals:detail",
+                                 url_kwarg="referral_id")
+# Withdrawing and writing are also the intake desk's, on its assignments.
+_action_or_intake = partial(_action, intake_on_assignments=True)
 
 
-def _submit(request: HttpRequest, user: User, referral: Referral, *, form: BaseForm,
-            form_name: str, perform: Callable[[dict[str, Any]], str]) -> HttpResponse:
-    """The shape of every action on the referral page: validate the form, call the service
-    (through `perform`, which returns the success message), then back to the referral
-    page; a refused action shows on its form, with what the user typed kept."""
-    if form.is_valid():
-        try:
-            message = perform(form.cleaned_data)
-        except errors.PermissionDenied as exc:
-            raise _forbidden(exc) from exc
-        except errors.DomainError as exc:
-            _add_error(form, exc)
-        else:
-            return _done(request, referral, message)
-    return _referral_page(request, user, referral, status=400, **{form_name: form})
+def _posted_accept_form(request: HttpRequest, user: User, referral: Referral
+                        ) -> ReferralAcceptForm:
+    return _accept_form(user, referral, request.POST)
 
 
-@member_required
-@require_POST
-def referral_accept(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    user, referral = _action(request, referral_id)
-
-    def perform(data: dict[str, Any]) -> str:
-        accepted = services.referral_accept(
-            actor=user, referral=referral, case_type=data["case_type"],
-            assigned_manager=data["assigned_manager"],
-        )
-        assert accepted.received_case is not None
-        return _("The referral was accepted and the case %(reference)s opened.") % {
-            "reference": accepted.received_case.reference}
-
-    return _submit(request, user, referral, form=_accept_form(user, referral, request.POST),
-                   form_name="accept_form", perform=perform)
+@_actions.form_action("accept_form", _posted_accept_form)
+def referral_accept(user: User, referral: Referral, data: dict[str, Any]) -> str:
+    accepted = services.referral_accept(
+        actor=user, referral=referral, case_type=data["case_type"],
+        assigned_manager=data["assigned_manager"],
+    )
+    assert accepted.received_case is not None
+    return _("The referral was accepted and the case %(reference)s opened.") % {
+        "reference": accepted.received_case.reference}
 
 
-@member_required
-@require_POST
-def referral_decline(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    user, referral = _action(request, referral_id)
-
-    def perform(data: dict[str, Any]) -> str:
-        services.referral_decline(actor=user, referral=referral, reason=data["reason"])
-        return _("The referral was declined.")
-
-    return _submit(request, user, referral, form=ReasonForm(request.POST, prefix="decline"),
-                   form_name="decline_form", perform=perform)
+@_actions.form_action("decline_form", actions.posted(ReasonForm, prefix="decline"))
+def referral_decline(user: User, referral: Referral, data: dict[str, Any]) -> str:
+    services.referral_decline(actor=user, referral=referral, reason=data["reason"])
+    return _("The referral was declined.")
 
 
-@member_required
-@require_POST
-def referral_withdraw(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    user, referral = _action(request, referral_id, intake_on_assignments=True)
-
-    def perform(data: dict[str, Any]) -> str:
-        services.referral_withdraw(actor=user, referral=referral, reason=data["reason"])
-        return _("The referral was withdrawn.")
-
-    return _submit(request, user, referral, form=ReasonForm(request.POST, prefix="withdraw"),
-                   form_name="withdraw_form", perform=perform)
+@_actions.form_action("withdraw_form", actions.posted(ReasonForm, prefix="withdraw"),
+                      fetch=_action_or_intake)
+def referral_withdraw(user: User, referral: Referral, data: dict[str, Any]) -> str:
+    services.referral_withdraw(actor=user, referral=referral, reason=data["reason"])
+    return _("The referral was withdrawn.")
 
 
-@member_required
-@require_POST
-def referral_start(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    user, referral = _action(request, referral_id)
-    try:
-        services.referral_start(actor=user, referral=referral)
-    except errors.PermissionDenied as exc:
-        raise _forbidden(exc) from exc
-    except errors.DomainError as exc:
-        messages.error(request, str(exc.message))
-        return redirect("referrals:detail", referral.pk)
-    return _done(request, referral, _("Work on the referral has started."))
+@_actions.button_action()
+def referral_start(user: User, referral: Referral) -> str:
+    services.referral_start(actor=user, referral=referral)
+    return _("Work on the referral has started.")
 
 
-@member_required
-@require_POST
-def referral_complete(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    user, referral = _action(request, referral_id)
-
-    def perform(data: dict[str, Any]) -> str:
-        services.referral_complete(actor=user, referral=referral, note=data["note"])
-        return _("The referral was completed.")
-
-    return _submit(request, user, referral, form=CompleteForm(request.POST),
-                   form_name="complete_form", perform=perform)
+@_actions.form_action("complete_form", actions.posted(CompleteForm))
+def referral_complete(user: User, referral: Referral, data: dict[str, Any]) -> str:
+    services.referral_complete(actor=user, referral=referral, note=data["note"])
+    return _("The referral was completed.")
 
 
-@member_required
-@require_POST
-def referral_message(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    user, referral = _action(request, referral_id, intake_on_assignments=True)
-    form = MessageForm(request.POST)
-    if form.is_valid():
-        try:
-            services.referral_message_add(actor=user, referral=referral,
-                                          text=form.cleaned_data["text"])
-        except errors.PermissionDenied as exc:
-            raise _forbidden(exc) from exc
-        except errors.DomainError as exc:
-            _add_error(form, exc)
-        else:
-            messages.success(request, _("The message was sent."))
-            return redirect(reverse("referrals:detail", args=[referral.pk]) + "#messages")
-    return _referral_page(request, user, referral, status=400, message_form=form)
+@_actions.form_action("message_form", actions.posted(MessageForm), fetch=_action_or_intake,
+                      anchor="#messages")
+def referral_message(user: User, referral: Referral, data: dict[str, Any]) -> str:
+    services.referral_message_add(actor=user, referral=referral, text=data["text"])
+    return _("The message was sent.")

@@ -67,3 +67,29 @@ def test_invalid_center_filter_answers_400(world, as_user):
     response = as_user(world.consul_ph).get(LIST, {"center": "protection"})
     assert response.status_code == 400
     assert list(response.json()["error"]["fields"]) == ["center"]
+
+
+def test_each_service_comes_with_its_translations(world, as_user):
+    from tawasul.organizations.models import ServiceTranslation
+
+    service = Service.objects.get(center=world.protection)
+    ServiceTranslation.objects.create(
+        service=service, language="tl", name="Pagpapayo",
+        description="Mga sesyon ng pagpapayo.", eligibility="Lahat ng naninirahan.",
+        how_to_refer="Tumawag sa sentro.",
+    )
+    ServiceTranslation.objects.create(service=service, language="ur", name="مشاورت")
+    client = as_user(world.consul_ph)
+    body = client.get(LIST).json()
+    row = next(r for r in body["results"] if r["id"] == str(service.pk))
+    assert row["translations"] == [
+        {"language": "tl", "text_direction": "ltr", "name": "Pagpapayo",
+         "description": "Mga sesyon ng pagpapayo.", "eligibility": "Lahat ng naninirahan.",
+         "how_to_refer": "Tumawag sa sentro."},
+        {"language": "ur", "text_direction": "rtl", "name": "مشاورت", "description": "",
+         "eligibility": "", "how_to_refer": ""},
+    ]
+    other = next(r for r in body["results"] if r["id"] != str(service.pk))
+    assert other["translations"] == []
+    one = client.get(f"{LIST}{service.pk}/").json()
+    assert [t["language"] for t in one["translations"]] == ["tl", "ur"]

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -78,3 +80,23 @@ def test_the_overdue_badge_marks_the_cases_with_an_open_overdue_task(
     assert len(flags) == 5
     assert {pk for pk, overdue in flags.items() if overdue} == {late.pk}
     assert response.content.decode().count("badge text-bg-warning") == 1
+
+
+def test_the_count_reads_the_cases_alone_and_an_invalid_filter_counts_none(
+    client: Client, world: World, five_cases: None
+) -> None:
+    """The names a row shows are joined for the page's rows only: counting does not read
+    the persons, types or managers of every case counted."""
+    log_in(client, world.family_manager)
+    client.cookies["django_language"] = "en"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("cases:list"))
+    assert response.context["page_obj"].paginator.count == 5
+    counts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT COUNT")
+              and "cases_case" in q["sql"]]
+    assert len(counts) == 1
+    assert "people_person" not in counts[0] and "accounts_user" not in counts[0]
+    assert "cases_casetype" not in counts[0]
+    response = client.get(reverse("cases:list"), {"case_type": "not a type"})
+    assert response.context["page_obj"].paginator.count == 0
+    assert "0 cases" in response.content.decode()

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms, template
+from django.conf import settings
 from django.contrib.messages.storage.base import Message
-from django.urls import NoReverseMatch, reverse
-from django.utils.html import format_html_join
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
@@ -40,10 +44,58 @@ _ALERT_CLASSES = {
 def optional_url(name: str, *args: Any) -> str:
     """Like {% url %}, but '' when the name does not resolve, so a link to a page that
     another part of the system provides disappears instead of breaking the page."""
+    if not args:
+        return _url_of(name, settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
     try:
-        return reverse(name, args=args or None)
+        return reverse(name, args=args)
     except NoReverseMatch:
         return ""
+
+
+# The layout and the page headers ask for the same few URLs on every page view: each is
+# reversed once per process (per URLconf and script prefix, all a URL without arguments
+# depends on).
+@functools.lru_cache(maxsize=256)
+def _url_of(name: str, root_urlconf: str, urlconf: str | None, prefix: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
+# A menu item as the shell builds them (home.context_processors.NavItem), reduced to what
+# its template prints: label, URL, whether it is the current page, and its children.
+MenuKey = tuple[str, str, bool, tuple[Any, ...]]
+
+
+@register.simple_tag
+def menu_items(items: Iterable[Any], template_name: str) -> SafeString:
+    """The items of a menu of the shell, written by `template_name` (given `items`, dicts of
+    label, url, active and children). Every page view of a role shows the same items, and
+    the loop over them costs more than the rest of the header: each set of items is written
+    once per process and language, and only looked up after that."""
+    key = tuple(_menu_key(item) for item in items)
+    if settings.DEBUG:
+        # Under the development server a template may change between two requests.
+        return _menu_html.__wrapped__(template_name, get_language(), key)
+    return _menu_html(template_name, get_language(), key)
+
+
+def _menu_key(item: Any) -> MenuKey:
+    return (str(item.label), str(item.url), bool(item.active),
+            tuple(_menu_key(child) for child in item.children))
+
+
+def _menu_item(key: MenuKey) -> dict[str, Any]:
+    label, url, active, children = key
+    return {"label": label, "url": url, "active": active,
+            "children": [_menu_item(child) for child in children]}
+
+
+@functools.lru_cache(maxsize=512)
+def _menu_html(template_name: str, language: str | None, items: tuple[MenuKey, ...]
+               ) -> SafeString:
+    return render_to_string(template_name, {"items": [_menu_item(item) for item in items]})
 
 
 @register.filter
@@ -81,25 +133,49 @@ def _widget_class(widget: forms.Widget) -> str:
     return "form-control"
 
 
-@register.inclusion_tag("includes/field.html")
-def field(bound_field: forms.BoundField, **attrs: Any) -> dict[str, Any]:
+# The markup of {% field %}, written here rather than in an included template: a filter
+# form above a list renders several fields on every page view, and an inclusion tag's
+# template (with its lookups on the bound field) costs more than the field's own widget.
+_FIELD_HELP = '<div class="form-text" id="{}_help">{}</div>'
+_FIELD_ERRORS = '<div class="invalid-feedback d-block" id="{}_errors">{}</div>'
+_FIELD_REQUIRED = SafeString(' <span class="text-danger" aria-hidden="true">*</span>')
+_CHECKBOX_FIELD = ('\n<div class="form-check mb-3">\n  {widget}\n'
+                   '  <label class="form-check-label" for="{id}">{label}</label>\n'
+                   '  {help}\n  {errors}\n</div>\n\n')
+_OTHER_FIELD = ('\n<div class="mb-3">\n'
+                '  <label class="form-label" for="{id}">{label}{required}</label>\n'
+                '  {widget}\n  {help}\n  {errors}\n</div>\n\n')
+
+
+@register.simple_tag
+def field(bound_field: forms.BoundField, **attrs: Any) -> SafeString:
     """One form field with its label, help text and errors, wired for screen readers:
     the input says it is invalid and points at its help and error texts."""
     widget = bound_field.field.widget
     classes = [_widget_class(widget), attrs.pop("class", "")]
     described_by = []
-    if bound_field.help_text:
-        described_by.append(f"{bound_field.auto_id}_help")
-    if bound_field.errors:
+    help_text = bound_field.help_text
+    errors = bound_field.errors
+    auto_id = bound_field.auto_id
+    if help_text:
+        described_by.append(f"{auto_id}_help")
+    if errors:
         classes.append("is-invalid")
-        described_by.append(f"{bound_field.auto_id}_errors")
+        described_by.append(f"{auto_id}_errors")
         attrs["aria-invalid"] = "true"
     if described_by:
         attrs["aria-describedby"] = " ".join(described_by)
     existing = widget.attrs.get("class", "")
     attrs["class"] = " ".join(c for c in [existing, *classes] if c)
-    return {
-        "field": bound_field,
-        "widget_html": bound_field.as_widget(attrs=attrs),
-        "is_checkbox": isinstance(widget, forms.CheckboxInput),
+    parts = {
+        "widget": bound_field.as_widget(attrs=attrs),
+        "id": conditional_escape(bound_field.id_for_label),
+        "label": conditional_escape(bound_field.label),
+        "help": format_html(_FIELD_HELP, auto_id, help_text) if help_text else "",
+        "errors": format_html(_FIELD_ERRORS, auto_id, format_html_join(
+            "", "<div>{}</div>", ((error,) for error in errors))) if errors else "",
     }
+    if isinstance(widget, forms.CheckboxInput):
+        return SafeString(_CHECKBOX_FIELD.format(**parts))
+    required = _FIELD_REQUIRED if bound_field.field.required else ""
+    return SafeString(_OTHER_FIELD.format(required=required, **parts))

@@ -4,8 +4,11 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+from django import forms
 from django.template import Context, Template
 from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 
 from tawasul.common.templatetags.tawasul_dates import hijri, with_hijri
 from tawasul.common.templatetags.tawasul_ui import language_name, language_names, optional_url
@@ -93,3 +96,90 @@ def test_language_names_in_both_languages():
     with translation.override("ar"):
         assert language_name("ar") != "ar" and "عرب" in language_name("ar")
         assert "، " in language_names(["ar", "en"])
+
+
+def test_optional_url_with_arguments_and_under_another_prefix():
+    from django.urls import set_script_prefix
+
+    assert optional_url("cases:detail", "00000000-0000-0000-0000-000000000000") == (
+        "/cases/00000000-0000-0000-0000-000000000000/")
+    assert optional_url("cases:detail", "not-a-uuid") == ""
+    set_script_prefix("/tawasul/")
+    try:
+        assert optional_url("home") == "/tawasul/"
+    finally:
+        set_script_prefix("/")
+    assert optional_url("home") == "/"
+
+
+class FieldForm(forms.Form):
+    name = forms.CharField(label="Name <b>", help_text="Help & more", max_length=5)
+    kind = forms.ChoiceField(label="Kind", choices=[("a", "A"), ("b", "B")], required=False)
+    agree = forms.BooleanField(label="Agree", help_text=mark_safe("<i>safe</i>"))
+
+
+FIELDS = Template("{% load tawasul_ui %}{% field form.name %}{% field form.kind class='x' %}"
+                  "{% field form.agree %}")
+
+
+def test_field_writes_label_widget_help_and_errors_wired_for_screen_readers():
+    with translation.override("en"):
+        html = FIELDS.render(Context({"form": FieldForm({"name": "too<long", "kind": "z"})}))
+    assert html == (
+        '\n<div class="mb-3">\n'
+        '  <label class="form-label" for="id_name">Name &lt;b&gt; <span class="text-danger" '
+        'aria-hidden="true">*</span></label>\n'
+        '  <input type="text" name="name" value="too&lt;long" maxlength="5" '
+        'aria-invalid="true" aria-describedby="id_name_help id_name_errors" '
+        'class="form-control is-invalid" required id="id_name">\n'
+        '  <div class="form-text" id="id_name_help">Help &amp; more</div>\n'
+        '  <div class="invalid-feedback d-block" id="id_name_errors"><div>Ensure this value '
+        'has at most 5 characters (it has 8).</div></div>\n'
+        '</div>\n\n'
+        '\n<div class="mb-3">\n'
+        '  <label class="form-label" for="id_kind">Kind</label>\n'
+        '  <select name="kind" aria-invalid="true" aria-describedby="id_kind_errors" '
+        'class="form-select x is-invalid" id="id_kind">\n'
+        '  <option value="a">A</option>\n\n  <option value="b">B</option>\n\n</select>\n'
+        '  \n'
+        '  <div class="invalid-feedback d-block" id="id_kind_errors"><div>Select a valid '
+        'choice. z is not one of the available choices.</div></div>\n'
+        '</div>\n\n'
+        '\n<div class="form-check mb-3">\n'
+        '  <input type="checkbox" name="agree" aria-invalid="true" '
+        'aria-describedby="id_agree_help id_agree_errors" class="form-check-input is-invalid" '
+        'required id="id_agree">\n'
+        '  <label class="form-check-label" for="id_agree">Agree</label>\n'
+        '  <div class="form-text" id="id_agree_help"><i>safe</i></div>\n'
+        '  <div class="invalid-feedback d-block" id="id_agree_errors"><div>This field is '
+        'required.</div></div>\n'
+        '</div>\n\n')
+
+
+def test_field_of_an_unbound_form_has_no_errors_and_no_invalid_marks():
+    with translation.override("en"):
+        html = FIELDS.render(Context({"form": FieldForm()}))
+    assert "is-invalid" not in html and "aria-invalid" not in html
+    assert "invalid-feedback" not in html
+    assert 'aria-describedby="id_name_help"' in html
+    assert '<label class="form-label" for="id_kind">Kind</label>' in html
+
+
+def test_menu_items_are_written_once_per_set_of_items_and_language():
+    from tawasul.common.templatetags.tawasul_ui import _menu_html, menu_items
+    from tawasul.home.context_processors import NavItem
+
+    nav = [NavItem(gettext_lazy("Cases"), "/cases/", active=True),
+           NavItem(gettext_lazy("Directory"), "", children=(
+               NavItem(gettext_lazy("Services"), "/services/"),))]
+    with translation.override("en"):
+        english = menu_items(nav, "includes/nav_items.html")
+        assert menu_items(nav, "includes/nav_items.html") is english  # looked up
+        other = menu_items([NavItem(nav[0].label, "/cases/"), nav[1]], "includes/nav_items.html")
+    with translation.override("ar"):
+        arabic = menu_items(nav, "includes/nav_items.html")
+    assert 'href="/cases/" aria-current="page">Cases</a>' in english
+    assert 'href="/services/">Services</a>' in english and 'id="nav-group-2"' in english
+    assert "aria-current" not in other
+    assert ">Cases<" not in arabic and 'aria-current="page">الحالات</a>' in arabic
+    assert _menu_html.cache_info().hits >= 1

@@ -4,11 +4,13 @@ import re
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.db import connection
 from django.template.loader import get_template
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tawasul.home.context_processors import DEMO_BANNER_TEMPLATES
+from tawasul.home.context_processors import DEMO_BANNER_TEMPLATES, build_shell
 from tawasul.home.tests.helpers import log_in
 
 
@@ -131,6 +133,26 @@ def test_no_demo_banner_for_a_user_who_is_not_a_demo_user(client, world, setting
     response = log_in(client, world.consul_ph).get(reverse("home"))
     assert response.status_code == 200
     assert not banner_templates(response)
+
+
+def test_the_shell_looks_authenticators_up_for_demo_users_in_demo_mode_only(world, settings, rf):
+    """Every page builds the shell; only the demo banner needs to know whether the user has
+    an authenticator, and only a demo user in demo mode may see it."""
+    request = rf.get("/")
+    request.user = world.consul_ph
+
+    def authenticator_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            build_shell(request)
+        return sum("mfa_authenticator" in q["sql"] for q in queries.captured_queries)
+
+    settings.DEMO_MODE = True
+    assert authenticator_queries() == 0  # not a demo user
+    world.consul_ph.is_demo = True
+    settings.DEMO_MODE = False
+    assert authenticator_queries() == 0  # a demo user, but not in demo mode
+    settings.DEMO_MODE = True
+    assert authenticator_queries() == 1
 
 
 def test_messages_render_as_alerts(client, world):

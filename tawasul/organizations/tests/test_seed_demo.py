@@ -2,7 +2,13 @@ from django.core.management import call_command
 
 from tawasul.accounts.models import User
 from tawasul.accounts.roles import role_allowed_for_kind
-from tawasul.organizations.models import Organization, OrganizationKind, Service
+from tawasul.organizations.models import (
+    Organization,
+    OrganizationKind,
+    Service,
+    ServiceTranslation,
+)
+from tawasul.organizations.selectors import own_languages
 
 REQUIRED_USERS = {
     "admin", "liaison", "intake", "analyst", "ministry", "protection.director",
@@ -15,6 +21,7 @@ def _snapshot():
     return (
         sorted(Organization.objects.values_list("code", "name_en", "kind")),
         sorted(Service.objects.values_list("center__code", "code")),
+        sorted(ServiceTranslation.objects.values_list("service__code", "language", "name")),
         sorted(User.objects.values_list("username", "role", "organization__code")),
     )
 
@@ -47,6 +54,16 @@ def test_seed_demo_creates_the_demo_world_and_is_idempotent(db):
     embassy = users["embassy.ph"].organization
     assert embassy is not None
     assert embassy.country.code == "PH"
+
+    # Several entries in Filipino and in Nepali, one in Urdu: embassy.ph and embassy.np
+    # see them in their own language.
+    translated = ServiceTranslation.objects.filter(service__is_active=True)
+    for username, language in (("embassy.ph", "tl"), ("embassy.np", "ne")):
+        assert own_languages(users[username])[0] == language
+        assert translated.filter(language=language).count() >= 3
+    assert translated.filter(language="ur").count() == 1
+    for translation in translated:
+        assert translation.name and translation.description and translation.how_to_refer
 
 
 def test_seed_demo_password_option_changes_every_password(db):

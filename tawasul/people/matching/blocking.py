@@ -34,26 +34,29 @@ beside it, and an index on (key, person):
 The keys of a person are rewritten whenever its names, date of birth, identifiers or phone
 change (in the same service and transaction). To suggest duplicates for a candidate:
 
-    SELECT person_id, count(*) AS shared FROM people_personmatchkey
-     WHERE key IN (<lookup_keys(candidate)>)
-     GROUP BY person_id ORDER BY shared DESC LIMIT 200;
+    SELECT * FROM (SELECT key, person_id FROM people_personmatchkey
+                    WHERE key = <each of lookup_keys(candidate)> LIMIT <cap + 1>)
+    UNION ALL ...
 
-then load those ≤200 persons and rank them with records.compare_prepared (tens of µs to
-a fraction of a ms per comparison in pure Python; the quality script prints the figure).
+rank the persons by how many of the keys under the cap they share, load the first few
+dozen and rank them with records.compare_prepared (tens of µs to a fraction of a ms per
+comparison in pure Python; the quality script prints the figure). A key that reaches the
+cap is a common one (a common name and year): reading it whole would make the work grow
+with the registry for little evidence.
 Keys are selective by construction (name pair + year, three names, name + date,
 identifiers): in a national registry a "given + family + year" key holds a handful of
 persons even for Mohammed Al-Kuwari. The broad `gf:` key (no date; `is_broad`) can hold
 thousands for the most common pairs, and counting its rows costs time at a million
 persons: `lookup_keys` leaves it out when the candidate has a date of birth, and for an
-undated candidate the lookup should skip broad keys whose posting count exceeds a cap (a
-periodically refreshed table of key counts, or a per-key count kept on write), as
-`find_clusters(max_broad_block=...)` does. Keys can also be stored hashed (an 8-byte
+undated candidate the capped read above bounds it, as `find_clusters(max_broad_block=...)`
+skips large broad blocks. Keys can also be stored hashed (an 8-byte
 blake2b digest in a bigint column) to halve the index; their text is kept for readability.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from functools import lru_cache
 
 from tawasul.people.matching import lexicon
@@ -158,6 +161,14 @@ def is_broad(key: str) -> bool:
     return key.startswith("gf:")
 
 
+def key_year(key: str) -> int | None:
+    """The birth year in a key of names and year (`gfy:`, `gpy:`), else None."""
+    if not key.startswith(("gfy:", "gpy:")):
+        return None
+    year = key.rsplit(":", 1)[1]
+    return int(year) if year.isdigit() else None
+
+
 def is_undated(key: str) -> bool:
     """Name-only keys (`gf:`, `gpf:`). Two persons with dates of birth that share one of
     these but no dated key have dates too far apart for a match, unless one date is a typo
@@ -170,11 +181,29 @@ def lookup_keys(record: PersonRecord, config: MatchConfig = DEFAULT_CONFIG) -> s
     keys when it has a date of birth (a dated person with the same names and a year within
     the tolerance shares a `gfy:` key; the broad key would only add persons whose dates
     disagree). Persons stored without a date are still found: they store the broad key,
-    and an undated candidate looks it up."""
-    keys = blocking_keys(record, config)
+    and an undated candidate looks it up. With an exact date, the date keys of the names
+    read family name first are looked up as well (`_family_first_date_keys`)."""
+    p = prepare(record)
+    keys = prepared_keys(p, config)
     if record.date_of_birth is not None:
         keys = {k for k in keys if not is_broad(k)}
+        keys |= _family_first_date_keys(p, config)
     return keys
+
+
+def _family_first_date_keys(p: Prepared, cfg: MatchConfig) -> set[str]:
+    """The exact-date keys of the names read family name first ("Islam Nasima" as
+    Nasima Islam, "Kuwari Mohammed Ahmed" as Mohammed Ahmed Kuwari). Stored keys read a
+    name given name first, so a name typed the other way shares only the unordered-pair
+    key (`gfy:`) with its person, a key it shares with everyone of that name and year;
+    these few keys find the person of that exact date among them."""
+    if not p.record.date_of_birth or p.record.dob_estimated:
+        return set()
+    rotated = [(*tokens[1:], tokens[0]) for tokens in p.names if len(tokens) >= 2]
+    if not rotated:
+        return set()
+    keys = prepared_keys(replace(p, names=tuple(rotated), identifiers={}, phone=""), cfg)
+    return {k for k in keys if k.startswith(("gdob:", "fdob:"))}
 
 
 def keys_for_all(records: Iterable[PersonRecord]) -> dict[str, list[PersonRecord]]:

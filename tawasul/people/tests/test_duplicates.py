@@ -1,14 +1,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
 from tawasul.audit.models import AuditAction, AuditEntry
 from tawasul.common.errors import PermissionDenied
 from tawasul.common.testing import World
-from tawasul.people import services
+from tawasul.people import duplicates, services
 from tawasul.people.duplicates import suggest_duplicates
+from tawasul.people.matching import records as engine
 from tawasul.people.models import Person, PersonMatchKey
 from tawasul.people.tests.conftest import register
 
@@ -87,7 +89,90 @@ def test_suggestion_queries_do_not_grow_with_candidates(
                  family_name_latin="", date_of_birth=dt.date(1987, 5, day))
     draft = {"full_name_latin": "Mohammed Al-Kuwari", "date_of_birth": "1987-05-03",
              "identifiers": [{"type": "passport", "value": "X1", "issuing_country": "PH"}]}
-    # identifier lookup, key lookup, persons, their identifiers
-    with django_assert_max_num_queries(4):  # type: ignore[operator]
+    # identifier lookup, key lookup, the candidates' values and identifiers, the persons
+    # shown and their identifiers
+    with django_assert_max_num_queries(6):  # type: ignore[operator]
         suggestions = suggest_duplicates(user=world.family_manager, draft=draft)
     assert suggestions[0].person.date_of_birth == dt.date(1987, 5, 3)
+
+
+# --- Bounded work: a common key is read up to KEY_CAP persons -------------------------
+
+RASHID = {"given_name_latin": "Rashid", "family_name_latin": "Al-Marri",
+          "date_of_birth": "1990-06-15", "sex": "male", "nationality": "QA"}
+
+
+def _namesakes(world: World, count: int) -> list[Person]:
+    """Persons named like RASHID, born in 1990 on other days: they share its name and year
+    key (gfy:), and no exact-date key."""
+    return [register(world, given_name_ar="", father_name_ar="", family_name_ar="",
+                     given_name_latin="Rashid", family_name_latin="Al-Marri",
+                     date_of_birth=dt.date(1990, 1, 1) + dt.timedelta(days=day))
+            for day in range(count)]
+
+
+@pytest.fixture
+def small_caps(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(duplicates, "KEY_CAP", 3)
+    monkeypatch.setattr(duplicates, "MAX_CANDIDATES", 2)
+
+
+def test_a_key_held_by_more_than_the_cap_is_read_up_to_it(
+    world: World, small_caps: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Eight namesakes, a cap of three: four of them are read, two scored."""
+    _namesakes(world, 8)
+    year_keys = [k for k in duplicates._lookup_keys(duplicates.draft_record(RASHID))
+                 if k.startswith("gfy:")]
+    assert year_keys
+    assert {len(holders) for holders in duplicates._postings(year_keys).values()} == {4}
+    compared: list[object] = []
+    compare = engine.compare_prepared
+
+    def counting(*args: Any, **kwargs: Any) -> engine.MatchResult:
+        compared.append(args[1])
+        return compare(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "compare_prepared", counting)
+    suggestions = suggest_duplicates(user=world.family_manager, draft=RASHID)
+    assert len(compared) == 2
+    # Only namesakes of another date: still shown, the likeliest there are.
+    assert len(suggestions) == 2
+
+
+def test_the_person_is_found_among_more_namesakes_than_the_cap(
+    world: World, small_caps: None
+) -> None:
+    """The name and year key is over the cap; the exact date keys are not, and find the
+    person, typed in the other script, or family name first."""
+    _namesakes(world, 8)
+    same = register(world, given_name_ar="راشد", father_name_ar="", family_name_ar="المري",
+                    given_name_latin="", family_name_latin="",
+                    date_of_birth=dt.date(1990, 6, 15))
+    for draft in (RASHID, {**RASHID, "given_name_latin": "", "family_name_latin": "",
+                           "full_name_latin": "Marri Rashid"}):
+        suggestions = suggest_duplicates(user=world.family_manager, draft=draft)
+        assert suggestions[0].person == same
+        assert suggestions[0].reasons and suggestions[0].score > suggestions[1].score
+
+
+def test_an_estimated_date_prefers_the_nearer_years(world: World, small_caps: None) -> None:
+    far, near = (register(world, given_name_ar="", father_name_ar="", family_name_ar="",
+                          given_name_latin="Rashid", family_name_latin="Al-Marri",
+                          date_of_birth=dt.date(year, 3, 3)) for year in (1988, 1990))
+    estimated = {**RASHID, "date_of_birth": "1990-07-01", "dob_is_estimated": True}
+    assert duplicates.candidate_ids(duplicates.draft_record(estimated)) == [near.pk, far.pk]
+
+
+def test_an_undated_common_name_suggests_nobody(
+    world: World, small_caps: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the name pair typed, held by more than KEY_CAP persons: nothing to go on, and
+    no namesake is shown (nor audited as read) for it."""
+    _namesakes(world, 5)
+    undated = {k: v for k, v in RASHID.items() if k != "date_of_birth"}
+    assert suggest_duplicates(user=world.family_manager, draft=undated) == []
+    # Under the cap, they are the candidates.
+    monkeypatch.setattr(duplicates, "KEY_CAP", 10)
+    monkeypatch.setattr(duplicates, "MAX_CANDIDATES", 10)
+    assert len(suggest_duplicates(user=world.family_manager, draft=undated)) == 5

@@ -109,6 +109,25 @@ def test_viewers_read_but_neither_refer_nor_write(client: Client, world: World,
     assert Referral.objects.count() == 1
 
 
+@pytest.mark.parametrize("name", ["triage_link", "triage_register", "triage_match_again",
+                                  "triage_assign", "triage_decline"])
+@pytest.mark.parametrize("data", [{}, {"person": "not-an-id", "center": "x", "reason": ""}])
+def test_the_referring_embassy_may_not_triage_its_own_referral(
+        client: Client, world: World, embassy_referral: Referral, name: str,
+        data: dict[str, str]) -> None:
+    """Valid or not, a triage form from the embassy is refused (403, audited), never a
+    page for a form the embassy's page does not have; the intake desk's form is read."""
+    url = reverse(f"referrals:{name}", args=[embassy_referral.pk])
+    log_in(client, world.consul_ph)
+    before = AuditEntry.objects.filter(action=AuditAction.ACCESS_DENIED).count()
+    assert client.post(url, data).status_code == 403
+    assert AuditEntry.objects.filter(action=AuditAction.ACCESS_DENIED).count() == before + 1
+    embassy_referral.refresh_from_db()
+    assert embassy_referral.status == "submitted" and embassy_referral.assigned_center is None
+    log_in(client, world.intake)
+    assert client.post(url, data).status_code in (302, 400)
+
+
 @pytest.mark.parametrize("username", ["consul_in", "supervisor", "analyst", "unesco_fp",
                                       "protection_manager", "protection_director"])
 def test_everyone_else_gets_404(client: Client, world: World, embassy_referral: Referral,

@@ -13,7 +13,13 @@ from tawasul.audit.models import AuditAction
 from tawasul.audit.services import audit_record
 from tawasul.network.demo_network import seed_network
 from tawasul.organizations import demo_data
-from tawasul.organizations.models import Contact, Organization, OrganizationKind, Service
+from tawasul.organizations.models import (
+    Contact,
+    Organization,
+    OrganizationKind,
+    Service,
+    ServiceTranslation,
+)
 
 DEFAULT_PASSWORD = "tawasul-demo-2026"
 
@@ -52,6 +58,7 @@ class Command(BaseCommand):
                         "is_active": True,
                     },
                 )
+        self._seed_translations()
         for country, name_ar, name_en, languages, (fp_en, fp_ar), phone in demo_data.EMBASSIES:
             embassy = self._org(code=f"embassy-{country.lower()}", kind=OrganizationKind.EMBASSY,
                                 name_ar=name_ar, name_en=name_en, country=country,
@@ -100,6 +107,19 @@ class Command(BaseCommand):
                      actor_username="system:seed_demo", reason="demo data loaded")
         if not quiet_logins:
             self._print_logins(password)
+
+    def _seed_translations(self) -> None:
+        for (domain, code), translations in demo_data.SERVICE_TRANSLATIONS.items():
+            service = Service.objects.get(center__code=f"center-{domain}", code=code)
+            for language, (name, description) in translations.items():
+                ServiceTranslation.objects.update_or_create(
+                    service=service, language=language,
+                    defaults={
+                        "name": name, "description": description,
+                        "eligibility": demo_data.TRANSLATED_ELIGIBILITY[language],
+                        "how_to_refer": demo_data.TRANSLATED_HOW_TO_REFER[language],
+                    },
+                )
 
     def _seed_cases(self) -> None:
         """Case types, persons and cases, through the services (audited, by the demo user

@@ -1,6 +1,6 @@
 import datetime
 
-from tawasul.people.matching.blocking import blocking_keys
+from tawasul.people.matching.blocking import blocking_keys, key_year, lookup_keys
 from tawasul.people.matching.clustering import find_clusters, find_links
 from tawasul.people.matching.records import PersonRecord
 
@@ -38,6 +38,25 @@ def test_estimated_birth_dates_share_year_keys_within_the_tolerance():
 def test_identifier_and_phone_keys():
     r = PersonRecord(id=1, identifiers={"qid": "290 7615 9099"}, phone="+974 5555 1234")
     assert {"id:qid:29076159099", "ph:55551234"} <= blocking_keys(r)
+
+
+def test_a_name_typed_family_name_first_looks_up_the_date_keys_of_both_readings():
+    stored = PersonRecord(id=1, names_latin="Nasima Islam", date_of_birth=D(1993, 3, 4))
+    typed = PersonRecord(id=None, names_latin="Islam Nasima", date_of_birth=D(1993, 3, 4))
+    date_keys = {k for k in blocking_keys(stored) if k.startswith(("gdob:", "fdob:"))}
+    # Stored keys read the name one way only; the lookup reads it both ways.
+    assert date_keys and not date_keys & blocking_keys(typed)
+    assert date_keys <= lookup_keys(typed)
+    estimated = PersonRecord(id=None, names_latin="Islam Nasima", date_of_birth=D(1993, 7, 1),
+                             dob_estimated=True)
+    assert not any(k.startswith(("gdob:", "fdob:")) for k in lookup_keys(estimated))
+
+
+def test_key_year():
+    keys = blocking_keys(PersonRecord(id=1, names_latin="Mohammed Ahmed Al-Kuwari",
+                                      date_of_birth=D(1980, 5, 1)))
+    assert {key_year(k) for k in keys if k.startswith(("gfy:", "gpy:"))} == {1980}
+    assert {key_year(k) for k in keys if not k.startswith(("gfy:", "gpy:"))} == {None}
 
 
 def test_find_clusters_groups_duplicates_and_keeps_relatives_apart():
