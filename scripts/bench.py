@@ -128,6 +128,20 @@ def _manage(args: list[str], url: str, log: Any) -> None:
 CASES_PER_PERSON = 1.0
 
 
+def _analyze(url: str) -> None:
+    """Refresh the planner's statistics of the bench database."""
+    if url.startswith("sqlite"):
+        import sqlite3
+
+        with sqlite3.connect(urlsplit(url).path) as conn:
+            conn.execute("ANALYZE")
+    else:
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("ANALYZE")
+
+
 def generated_path(db: str, persons: int) -> Path:
     return BENCH_DIR / f"generated-{db}-{persons}.json"
 
@@ -679,6 +693,9 @@ def main() -> None:
         with open(BENCH_DIR / f"migrate-{args.db}-{args.persons}.log", "a",
                   encoding="utf-8") as log:
             _manage(["migrate", "--verbosity", "1"], url, log)
+        # A migration may have added an index: without statistics for it, SQLite's planner
+        # guesses (a million-row bench then measures a bad plan, not the page).
+        _analyze(url)
     if not args.generate_only:
         run(args.db, args.persons, url, args.iterations, args.warmup, args.seed,
             args.time_limit, args.only)

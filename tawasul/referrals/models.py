@@ -193,6 +193,10 @@ class Referral(BaseModel):
                          condition=Q(status="submitted", overdue_flagged_at__isnull=True)),
             models.Index(fields=["remind_at"], name="referral_undecided_remind",
                          condition=Q(status="submitted", reminder_sent_at__isnull=True)),
+            # The referrals a case received (selectors.referrals_of_case). Most referrals
+            # have none: without the NULLs, the planner sees how few rows a case has.
+            models.Index(fields=["received_case"], name="referral_received_case",
+                         condition=Q(received_case__isnull=False)),
             # The embassy's own referrals, newest first (selectors.embassy_inbox).
             models.Index(fields=["from_organization", "-sent_at"], name="referral_embassy_inbox",
                          condition=Q(kind="embassy_to_foundation")),

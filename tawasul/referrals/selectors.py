@@ -202,9 +202,14 @@ def referrals_of_case(viewer: object, case: Any) -> QuerySet[Referral]:
         # Another center's case (a break of the glass, say): the general rule.
         return referrals_visible_to(viewer).filter(on_case)
     # A case of the member's own center that they see: received into it, or sent from it.
-    received = Q(to_organization_id=member.organization_id)
-    sent = Q(from_organization_id=member.organization_id, source_case=case)
-    return _referrals().filter(on_case & (received | sent))
+    # Written as an OR of terms that each name one of the case's columns, so that each
+    # term is read from that column's index (referral_received_case for the received one).
+    org = member.organization_id
+    return _referrals().filter(
+        Q(source_case=case, from_organization_id=org)
+        | Q(source_case=case, to_organization_id=org)
+        | Q(received_case=case, to_organization_id=org)
+    )
 
 
 def inbox_of(viewer: object) -> QuerySet[Referral]:
