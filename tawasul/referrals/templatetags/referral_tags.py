@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from tawasul.cases.models import Case
 
@@ -19,3 +21,25 @@ def case_referrals(context: template.Context, case: Case) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
     return case_referrals_context(user, case)
+
+
+URGENCY_BADGE = {"emergency": "text-bg-danger", "urgent": "text-bg-warning"}
+EMBASSY_STATUS_BADGE = {"submitted": "text-bg-primary", "under_review": "text-bg-warning",
+                        "accepted": "text-bg-info", "in_progress": "text-bg-info",
+                        "closed": "text-bg-success"}
+
+
+@register.simple_tag
+def urgency_badge(referral: Any) -> SafeString:
+    """The referral's urgency as a badge (a list writes one per row: no include)."""
+    css = URGENCY_BADGE.get(referral.urgency, "text-bg-light border")
+    return format_html('<span class="badge {}">{}</span>', css,
+                       referral.get_urgency_display())
+
+
+@register.simple_tag
+def embassy_status_badge(status: str, label: Any) -> SafeString:
+    """A status as the embassy reads it, as a badge."""
+    css = EMBASSY_STATUS_BADGE.get(status, "text-bg-secondary")
+    return format_html('<span class="badge {} embassy-status" data-status="{}">{}</span>',
+                       css, status, label)
