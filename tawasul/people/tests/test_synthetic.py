@@ -128,3 +128,30 @@ def test_command(world, capsys):
     call_command("generate_synthetic", "--persons", "40", "--seed", "3", "--batch", "20")
     assert Person.objects.count() == 40
     assert "persons/s" in capsys.readouterr().out
+
+
+def test_one_case_per_person_and_referrals_from_the_persons_embassies(world):
+    from tawasul.referrals.models import Referral, SubmittedPerson
+    from tawasul.referrals.selectors import intake_queue
+
+    result = synthetic.generate(persons=400, seed=5, batch=200, cases_per_person=1.0)
+    assert Case.objects.count() == result.cases == Person.objects.count()
+    from_embassies = Referral.objects.filter(kind="embassy_to_foundation").select_related(
+        "from_organization", "to_organization", "submitted_person")
+    assert from_embassies.count() == result.embassy_referrals > 0
+    for referral in from_embassies:
+        # The embassy of the person's country, to the foundation, as the embassy sent it.
+        assert referral.from_organization.country == referral.submitted_person.nationality
+        assert referral.to_organization.kind == "foundation"
+        if referral.person_id:
+            assert referral.person.nationality == referral.from_organization.country
+        if referral.assigned_center_id:
+            assert referral.person_id and referral.status in (
+                "under_review", "accepted", "in_progress", "completed")
+    assert SubmittedPerson.objects.count() == result.embassy_referrals
+    # One embassy referral per person at most; the waiting ones are the intake desk's queue.
+    persons = [r.person_id for r in from_embassies if r.person_id]
+    assert len(persons) == len(set(persons))
+    waiting = from_embassies.filter(status__in=("submitted", "under_review"),
+                                    assigned_center__isnull=True).count()
+    assert intake_queue(world.intake).count() == waiting
