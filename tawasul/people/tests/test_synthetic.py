@@ -143,7 +143,7 @@ def test_one_case_per_person_and_referrals_from_the_persons_embassies(world):
         # The embassy of the person's country, to the foundation, as the embassy sent it.
         assert referral.from_organization.country == referral.submitted_person.nationality
         assert referral.to_organization.kind == "foundation"
-        if referral.person_id:
+        if referral.person is not None:
             assert referral.person.nationality == referral.from_organization.country
         if referral.assigned_center_id:
             assert referral.person_id and referral.status in (
