@@ -412,7 +412,7 @@ class Sample:
         from tawasul.accounts.models import User
         from tawasul.accounts.roles import Role
         from tawasul.referrals.models import Referral
-        from tawasul.referrals.selectors import embassy_inbox, intake_queue
+        from tawasul.referrals.selectors import intake_queue
 
         officers = User.objects.filter(role=Role.CONSULAR_OFFICER, is_active=True)
         embassy = (Referral.objects.filter(
@@ -428,7 +428,6 @@ class Sample:
         self.queue_length = intake_queue(self.intake_user).count() if self.intake_user else 0
         self.embassy_pages = max(1, min(MAX_PAGE, -(-self.embassy_referrals // 25)))
         self.queue_pages = max(1, min(MAX_PAGE, -(-self.queue_length // 25)))
-        del embassy_inbox
 
     def _draft(self, person: Any) -> dict[str, str]:
         """What an intake worker types for a person already registered: the other script
@@ -449,7 +448,7 @@ def _measure(sample: Sample, iterations: int, warmup: int,
     from django.test import Client
     from django.urls import reverse
 
-    from tawasul.people.duplicates import draft_record, suggest_duplicates
+    from tawasul.people.duplicates import suggest_duplicates
     from tawasul.people.forms import draft_from
 
     client = Client()
@@ -508,7 +507,6 @@ def _measure(sample: Sample, iterations: int, warmup: int,
             lambda a: suggest_duplicates(user=sample.user, draft=draft_from(a)),
             None),
     }
-    del draft_record
     results: dict[str, Any] = {}
     for name, (draw, real, baseline) in measures.items():
         if only and not name.startswith(only):

@@ -179,3 +179,14 @@ def field(bound_field: forms.BoundField, **attrs: Any) -> SafeString:
         return SafeString(_CHECKBOX_FIELD.format(**parts))
     required = _FIELD_REQUIRED if bound_field.field.required else ""
     return SafeString(_OTHER_FIELD.format(required=required, **parts))
+
+
+URGENCY_BADGE = {"emergency": "text-bg-danger", "urgent": "text-bg-warning"}
+
+
+@register.simple_tag
+def urgency_badge(item: Any) -> SafeString:
+    """The urgency of a referral or a request to an embassy as a badge (a list writes one
+    per row: no include)."""
+    css = URGENCY_BADGE.get(item.urgency, "text-bg-light border")
+    return format_html('<span class="badge {}">{}</span>', css, item.get_urgency_display())

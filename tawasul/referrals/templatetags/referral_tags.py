@@ -23,18 +23,9 @@ def case_referrals(context: template.Context, case: Case) -> dict[str, Any]:
     return case_referrals_context(user, case)
 
 
-URGENCY_BADGE = {"emergency": "text-bg-danger", "urgent": "text-bg-warning"}
 EMBASSY_STATUS_BADGE = {"submitted": "text-bg-primary", "under_review": "text-bg-warning",
                         "accepted": "text-bg-info", "in_progress": "text-bg-info",
                         "closed": "text-bg-success"}
-
-
-@register.simple_tag
-def urgency_badge(referral: Any) -> SafeString:
-    """The referral's urgency as a badge (a list writes one per row: no include)."""
-    css = URGENCY_BADGE.get(referral.urgency, "text-bg-light border")
-    return format_html('<span class="badge {}">{}</span>', css,
-                       referral.get_urgency_display())
 
 
 @register.simple_tag

@@ -1,4 +1,4 @@
-"""The badges a referral list writes per row: the same markup the pages always had, text
+"""The badges a referral or request list writes per row: the same markup the pages always had, text
 escaped."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from django.template import Context, Template
 
 
 def render(text: str, **context: object) -> str:
-    return Template("{% load referral_tags %}" + text).render(Context(context))
+    return Template("{% load tawasul_ui referral_tags %}" + text).render(Context(context))
 
 
 def test_urgency_badge_colours_by_urgency() -> None:
