@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,6 +16,8 @@ from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
+
+from tawasul.common.choices import choice_label
 
 register = template.Library()
 
@@ -61,6 +64,29 @@ def _url_of(name: str, root_urlconf: str, urlconf: str | None, prefix: str) -> s
         return reverse(name)
     except NoReverseMatch:
         return ""
+
+
+# A list links each of its rows to the row's page: {% url %} per row costs a reversal each.
+# A URL whose one argument is a UUID is reversed once per process (per URLconf and script
+# prefix) around a placeholder, and each row's UUID is put in its place.
+_UUID_PLACEHOLDER = uuid.UUID(int=0)
+
+
+@register.simple_tag
+def row_url(name: str, pk: Any) -> str:
+    """{% url name pk %} for a URL of one UUID, for the rows of a list."""
+    if not isinstance(pk, uuid.UUID):
+        return reverse(name, args=[pk])
+    head, tail = _around_uuid(name, settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
+    return f"{head}{pk}{tail}"
+
+
+@functools.lru_cache(maxsize=256)
+def _around_uuid(name: str, root_urlconf: str, urlconf: str | None,
+                 prefix: str) -> tuple[str, str]:
+    head, _placeholder, tail = reverse(name, args=[_UUID_PLACEHOLDER]).partition(
+        str(_UUID_PLACEHOLDER))
+    return head, tail
 
 
 # A menu item as the shell builds them (home.context_processors.NavItem), reduced to what
@@ -189,4 +215,11 @@ def urgency_badge(item: Any) -> SafeString:
     """The urgency of a referral or a request to an embassy as a badge (a list writes one
     per row: no include)."""
     css = URGENCY_BADGE.get(item.urgency, "text-bg-light border")
-    return format_html('<span class="badge {}">{}</span>', css, item.get_urgency_display())
+    return format_html('<span class="badge {}">{}</span>', css, choice_label(item, "urgency"))
+
+
+@register.simple_tag
+def label_of(instance: Any, name: str) -> str:
+    """{% label_of referral "domain" %}: what referral.get_domain_display gives, for the
+    rows of a list (see tawasul.common.choices)."""
+    return choice_label(instance, name)

@@ -183,3 +183,58 @@ def test_menu_items_are_written_once_per_set_of_items_and_language():
     assert "aria-current" not in other
     assert ">Cases<" not in arabic and 'aria-current="page">الحالات</a>' in arabic
     assert _menu_html.cache_info().hits >= 1
+
+
+def test_row_url_is_the_reversed_url_of_each_row():
+    import uuid
+
+    from django.urls import reverse, set_script_prefix
+
+    from tawasul.common.templatetags.tawasul_ui import row_url
+
+    first, second = uuid.uuid4(), uuid.uuid4()
+    assert row_url("referrals:detail", first) == reverse("referrals:detail", args=[first])
+    assert row_url("referrals:detail", second) == reverse("referrals:detail", args=[second])
+    assert row_url("cases:detail", first) == f"/cases/{first}/"
+    set_script_prefix("/tawasul/")
+    try:
+        assert row_url("cases:detail", first) == f"/tawasul/cases/{first}/"
+    finally:
+        set_script_prefix("/")
+    # Not a UUID: reversed as {% url %} would, a wrong argument an error as there.
+    from django.urls import NoReverseMatch
+
+    with pytest.raises(NoReverseMatch):
+        row_url("cases:detail", "not-a-uuid")
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+def test_choice_label_is_the_display_value_in_the_active_language(language):
+    from tawasul.common.choices import choice_label
+    from tawasul.coordination.models import CoordinationRequest
+    from tawasul.referrals.models import Referral
+
+    with translation.override(language):
+        for status in ("submitted", "under_review", "declined"):
+            referral = Referral(status=status, domain="protection")
+            assert choice_label(referral, "status") == referral.get_status_display()
+            assert choice_label(referral, "domain") == referral.get_domain_display()
+        request = CoordinationRequest(status="sent", request_type="family_tracing")
+        assert choice_label(request, "status") == request.get_status_display()
+        assert choice_label(request, "request_type") == request.get_request_type_display()
+        # A value that is not among the choices shows as itself, as get_FOO_display does.
+        assert choice_label(Referral(status="unheard-of"), "status") == "unheard-of"
+    with translation.override("ar"):
+        assert choice_label(Referral(status="submitted"), "status") != "Submitted"
+
+
+def test_ago_says_how_long_ago_in_the_active_language():
+    from tawasul.common.templatetags.tawasul_dates import ago
+
+    now = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)
+    then = now - dt.timedelta(days=3, hours=2)
+    with translation.override("en"):
+        assert ago(then, now) == "3\xa0days, 2\xa0hours ago"
+    with translation.override("ar"):
+        assert ago(then, now).startswith("منذ ")
+    assert ago(None, now) == ""

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django_countries.fields import Country
 
 from tawasul.cases.models import Case
+from tawasul.common.choices import choice_label
 from tawasul.common.templatetags.tawasul_dates import with_hijri
 from tawasul.common.templatetags.tawasul_ui import language_names
 from tawasul.people.models import Person, Sex
@@ -63,3 +64,23 @@ def disclosed_value(item: dict[str, Any]) -> SafeString | str:
     if name == "passport_number":
         return format_html('<span class="ltr-value">{}</span>', value)
     return format_html("<bdi>{}</bdi>", value)
+
+
+REQUEST_STATUS_BADGE = {"sent": "text-bg-primary", "awaiting_approval": "text-bg-primary",
+                        "acknowledged": "text-bg-info", "in_progress": "text-bg-info",
+                        "fulfilled": "text-bg-success", "declined": "text-bg-warning",
+                        "not_approved": "text-bg-warning"}
+
+
+@register.simple_tag(takes_context=True)
+def request_status_badge(context: template.Context, req: Any) -> SafeString:
+    """A request's status as a badge, and "overdue" beside one that waits on the embassy
+    past its due date (`now` from the page's context; a list writes one per row)."""
+    css = REQUEST_STATUS_BADGE.get(req.status, "text-bg-secondary")
+    badge = format_html('<span class="badge {} request-status">{}</span>', css,
+                        choice_label(req, "status"))
+    now = context.get("now")
+    if now and req.is_overdue_at(now):
+        badge += format_html(' <span class="badge text-bg-danger request-overdue">{}</span>',
+                             _("overdue"))
+    return badge
