@@ -18,7 +18,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
@@ -32,6 +31,7 @@ from tawasul.accounts.models import User
 from tawasul.audit.models import AuditAction
 from tawasul.audit.services import audit_record
 from tawasul.cases import documents
+from tawasul.cases.pagination import DeferredJoinPaginator
 from tawasul.common import actions, errors
 from tawasul.common import attachments as stored_files
 from tawasul.common.access import as_member, require
@@ -88,7 +88,9 @@ def _thread(user: User, referral: Referral) -> list[ReferralEvent]:
 
 
 def _page(request: HttpRequest, qs: QuerySet[Referral]) -> Any:
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # An embassy's referrals and the desk's lists run to thousands: a deep page joins
+    # only its own rows.
+    return DeferredJoinPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _audit_page(user: User, page: Any, fields: tuple[str, ...], what: str) -> None:

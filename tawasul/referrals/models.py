@@ -197,13 +197,18 @@ class Referral(BaseModel):
             # have none: without the NULLs, the planner sees how few rows a case has.
             models.Index(fields=["received_case"], name="referral_received_case",
                          condition=Q(received_case__isnull=False)),
+            # The two lists of embassy referrals that run to thousands. Each is read from
+            # its index alone: the count, and a page's ids in the list's order
+            # (DeferredJoinPaginator). Not partial indexes: SQLite uses a partial index only
+            # for a query that spells out its condition in literals, and the ORM binds
+            # parameters.
             # The embassy's own referrals, newest first (selectors.embassy_inbox).
-            models.Index(fields=["from_organization", "-sent_at"], name="referral_embassy_inbox",
-                         condition=Q(kind="embassy_to_foundation")),
-            # The intake desk's queue: embassy referrals no center holds (selectors.intake_queue).
-            models.Index(fields=["sent_at"], name="referral_intake_queue",
-                         condition=Q(kind="embassy_to_foundation",
-                                     status__in=TRIAGE_STATUSES, assigned_center__isnull=True)),
+            models.Index(fields=["kind", "from_organization", "-sent_at", "-id"],
+                         name="referral_embassy_list"),
+            # The intake desk's queue: the undecided embassy referrals no center holds, by
+            # urgency then age (selectors.intake_queue).
+            models.Index(fields=["kind", "assigned_center", "status", "urgency", "sent_at", "id"],
+                         name="referral_intake_list"),
         ]
 
     def __str__(self) -> str:

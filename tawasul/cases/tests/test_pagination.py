@@ -100,3 +100,31 @@ def test_the_count_reads_the_cases_alone_and_an_invalid_filter_counts_none(
     response = client.get(reverse("cases:list"), {"case_type": "not a type"})
     assert response.context["page_obj"].paginator.count == 0
     assert "0 cases" in response.content.decode()
+
+
+@pytest.mark.parametrize("orphans", [0, 1])
+def test_deferred_join_pages_hold_the_rows_of_django_pages_in_the_same_order(
+    world: World, five_cases: None, orphans: int
+) -> None:
+    from django.core.paginator import Paginator
+    from django.db.models import F, Value
+    from django.db.models.functions import Concat
+
+    # An ordering with ties (one center) broken by the id, an annotation and a join, as
+    # the lists have them.
+    qs = (Case.objects.select_related("person").filter(center=world.family)
+          .annotate(label=Concat(F("reference"), Value("/"), F("risk_level")))
+          .order_by("center_id", "-id"))
+    plain = Paginator(qs, 2, orphans=orphans)
+    deferred = pagination.DeferredJoinPaginator(qs, 2, orphans=orphans)
+    assert deferred.num_pages == plain.num_pages
+    for number in plain.page_range:
+        expected = [(c.pk, c.label, c.person.pk) for c in plain.page(number)]
+        with CaptureQueriesContext(connection) as queries:
+            rows = [(c.pk, c.label, c.person.pk) for c in deferred.page(number)]
+        assert rows == expected and rows
+        assert len(queries) == 1  # the ids and the rows in one query; the person joined
+    # A deep page reads its rows by the ids of that page alone.
+    with CaptureQueriesContext(connection) as queries:
+        list(deferred.page(2))
+    assert "IN (SELECT" in queries[0]["sql"]
