@@ -12,6 +12,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django_countries.fields import Country
 
 from tawasul.cases.models import Case
@@ -82,5 +83,5 @@ def request_status_badge(context: template.Context, req: Any) -> SafeString:
     now = context.get("now")
     if now and req.is_overdue_at(now):
         badge += format_html(' <span class="badge text-bg-danger request-overdue">{}</span>',
-                             _("overdue"))
+                             pgettext("coordination request status", "overdue"))
     return badge

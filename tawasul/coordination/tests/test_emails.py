@@ -35,3 +35,19 @@ def test_the_retraction_names_no_one(language: str) -> None:
         language=language)
     assert "CR-2026-000007" in email.text and "2026-11-02" in email.text
     assert email.subject
+
+
+@pytest.mark.parametrize(("notice", "arabic", "english"), [
+    ("coordination_overdue", "متأخر", "overdue"),
+    ("coordination_withdrawn", "مسحوب", "withdrawn"),
+])
+def test_the_subject_speaks_of_a_request_in_its_grammatical_gender(
+        notice: str, arabic: str, english: str) -> None:
+    # A request (طلب) is masculine in Arabic where a referral or a task is feminine.
+    def subject(language: str) -> str:
+        return render_templated_email(template="coordination_notice",
+                                      context={**CONTEXT, "notice": notice},
+                                      language=language).subject
+
+    assert subject("ar").endswith(f" · {arabic}")
+    assert subject("en").endswith(f" · {english}")

@@ -60,6 +60,12 @@ def test_request_status_badge_marks_a_request_the_embassy_owes_past_its_due_date
     assert "overdue" not in render("{% request_status_badge r %}", r=req("sent", None), now=NOW)
     assert "text-bg-warning" in render("{% request_status_badge r %}",
                                        r=req("declined", None), now=NOW)
+    # A request (طلب) is masculine in Arabic where a referral (إحالة) is feminine.
+    assert 'request-overdue">متأخر</span>' in render("{% request_status_badge r %}", "ar",
+                                                    r=late, now=NOW)
+    assert 'referral-overdue">متأخرة</span>' in render(
+        "{% referral_status_badge r %}", "ar",
+        r=Referral(status="submitted", due_at=NOW - dt.timedelta(hours=1)), now=NOW)
 
 
 def test_embassy_status_badge_names_the_status_and_escapes_the_label() -> None:
