@@ -36,6 +36,9 @@ the most referrals) and the intake desk's queue (/referrals/intake/, as an intak
 stand beside bare views of the same rows in the same order: that embassy's referrals
 newest first; the undecided embassy referrals no center holds, most urgent then oldest.
 
+--report also prints how many rows a person search and the duplicate suggestions showed
+on average at each size: unlike a list page, their results grow with the registry.
+
 Targets (issue 3): case list p50 <= 1.3 x baseline; every p95 at 1M <= 1.5 x its
 p95 at 10k (--report); duplicate suggestions p95 <= 50 ms at 1M persons. (Issue 4): the
 embassy inbox and the intake queue <= 1.3 x baseline at a million cases. The data has one
@@ -257,6 +260,9 @@ BASELINE_EMBASSY_LAYOUT = ('{% extends "base.html" %}{% block content %}'
                            + BASELINE_EMBASSY + "{% endblock %}")
 BASELINE_QUEUE_LAYOUT = ('{% extends "base.html" %}{% block content %}'
                          + BASELINE_QUEUE + "{% endblock %}")
+# What marks a case row of the case list and a suggestion in the real pages' HTML.
+CASE_ROW_MARKER = '<td class="text-nowrap">'
+SUGGESTION_MARKER = ' suggestion">'
 BASELINE_SUGGESTIONS = """<ul>{% for p in persons %}<li>{{ p.display_name }} \
 {{ p.date_of_birth }} {{ p.reference }}</li>{% endfor %}</ul>"""
 
@@ -479,15 +485,24 @@ def _measure(sample: Sample, iterations: int, warmup: int,
     if sample.intake_user:
         intake_client.force_login(sample.intake_user)
 
-    def get(url: str, _client: Any = client, **params: str) -> None:
+    def get(url: str, _client: Any = client, **params: str) -> str:
         response = _client.get(url, params)
         if response.status_code != 200:
             sys.exit(f"GET {url} {params} answered {response.status_code}")
+        return response.content.decode()
 
-    def post(url: str, data: dict[str, str]) -> None:
+    def post(url: str, data: dict[str, str]) -> str:
         response = client.post(url, data, headers={"HX-Request": "true"})
         if response.status_code != 200:
             sys.exit(f"POST {url} answered {response.status_code}")
+        return response.content.decode()
+
+    # How many rows a search or the suggestions showed (they grow with the registry where
+    # a list page does not: a common name fills a page at a million persons).
+    shown: dict[str, list[int]] = {}
+
+    def counted(name: str, marker: str, html: str) -> None:
+        shown.setdefault(name, []).append(html.count(marker))
 
     def page() -> dict[str, str]:
         return {"page": str(rng.randint(1, sample.pages))}
@@ -517,10 +532,12 @@ def _measure(sample: Sample, iterations: int, warmup: int,
         "person page": (lambda: rng.choice(sample.person_ids),
                         lambda a: get(reverse("people:detail", args=[a])),
                         lambda a: get(f"/bench/people/{a}/")),
-        "person search": (term, lambda a: get(list_url, **a),
+        "person search": (term, lambda a: counted("person search", CASE_ROW_MARKER,
+                                                  get(list_url, **a)),
                           lambda a: get("/bench/cases/", **a)),
         "suggestions (htmx view)": (lambda: rng.choice(sample.drafts),
-                                    lambda a: post(suggest_url, a),
+                                    lambda a: counted("suggestions (htmx view)",
+                                                      SUGGESTION_MARKER, post(suggest_url, a)),
                                     lambda a: post("/bench/suggestions/", a)),
         "embassy inbox": (embassy_page, lambda a: get(embassy_url, embassy_client, **a),
                           lambda a: get("/bench/embassy/", embassy_client, layout="1", **a)),
@@ -572,6 +589,9 @@ def _measure(sample: Sample, iterations: int, warmup: int,
                 base_ms.append((time.perf_counter() - t0) * 1000)
         results[name] = {"real": _stats(real_ms),
                          "baseline": _stats(base_ms) if base_ms else None}
+        if name in shown:
+            rows = shown[name][-len(real_ms):]
+            results[name]["rows_shown_mean"] = round(sum(rows) / len(rows), 1)
         print(f"  {name}: p50 {results[name]['real']['p50']:.1f} ms", flush=True)
     return results
 
@@ -656,6 +676,12 @@ def run(db: str, persons: int, url: str, iterations: int, warmup: int, seed: int
     print(f"\n(written to {results_path(db, persons).relative_to(ROOT)})")
 
 
+def _rows_shown(small: dict[str, Any], large: dict[str, Any]) -> str:
+    if "rows_shown_mean" not in small or "rows_shown_mean" not in large:
+        return ""
+    return f"     {small['rows_shown_mean']:.1f} / {large['rows_shown_mean']:.1f}"
+
+
 def report() -> None:
     """Every saved result, then each measure's p95 at the largest size against 10k."""
     saved = [json.loads(p.read_text()) for p in sorted(BENCH_DIR.glob("results-*.json"))]
@@ -670,7 +696,7 @@ def report() -> None:
         print()
     print(f"Growth of p95 from 10,000 persons to the largest size (target <= {GROWTH_MAX}x)")
     print(f"{'db':<9}{'measure':<27}{'persons':>9}{'p95':>8}{'persons':>10}{'p95':>8}"
-          f"{'growth':>8}  target")
+          f"{'growth':>8}  target   rows shown (mean, small / large)")
     for db in ("sqlite", "postgres"):
         sizes = [r for r in saved if r["db"] == db]
         if len(sizes) < 2:
@@ -686,7 +712,7 @@ def report() -> None:
             growth = m["real"]["p95"] / before["real"]["p95"]
             print(f"{db:<9}{name:<27}{small['persons']:>9}{before['real']['p95']:>8.1f}"
                   f"{large['persons']:>10}{m['real']['p95']:>8.1f}{growth:>8.2f}  "
-                  f"{_verdict(growth <= GROWTH_MAX)}")
+                  f"{_verdict(growth <= GROWTH_MAX)}{_rows_shown(before, m)}")
 
 
 def main() -> None:
