@@ -301,3 +301,44 @@ def test_a_notification_links_to_the_request(client: Client, world: World,
     [notification] = world.consul_ph.notifications.all()
     response = client.get(reverse("notifications:open", args=[notification.pk]))
     assert response.status_code == 302 and response["Location"] == _detail(request_sent)
+
+
+@pytest.mark.parametrize("who", ["protection_manager", "consul_ph", "liaison"])
+def test_the_list_pages_queries_do_not_grow_with_their_rows(
+        client: Client, world: World, catalog: None, who: str) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tawasul.cases import services as case_services
+    from tawasul.cases.models import CaseType
+    from tawasul.coordination.tests.conftest import ask, give_consent
+
+    def send(n: int) -> None:
+        for _ in range(n):
+            number = CoordinationRequest.objects.count()
+            person = people_services.person_register(
+                actor=world.protection_manager, organization=world.protection,
+                identifiers=[{"type": "passport", "value": f"P{number:07d}",
+                              "issuing_country": "PH"}],
+                given_name_latin=f"Name{number}", family_name_latin="Test",
+                full_name_ar=f"اسم{number}", date_of_birth=dt.date(1990, 1, 1 + number),
+                sex="female", nationality="PH")
+            opened = case_services.case_open(
+                actor=world.protection_manager, center=world.protection, person=person,
+                case_type=CaseType.objects.get(domain="protection", code="trafficking"),
+                risk_level="high")
+            ask(world, opened, consent=give_consent(world, person))
+
+    log_in(client, getattr(world, who, None) or world.users[who])
+    url = reverse("coordination:list")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    send(2)
+    few = count()
+    send(5)
+    assert CoordinationRequest.objects.count() == 7
+    assert count() == few
