@@ -246,26 +246,30 @@ def _triaged(request: HttpRequest, referral_id: uuid.UUID) -> tuple[User, Referr
     return user, referral
 
 
+def _for_triage(request: HttpRequest, referral_id: uuid.UUID) -> tuple[User, Referral]:
+    """The triage actions (link, register, search again, assign, decline) are the intake
+    desk's: anyone else who sees the referral (the referring embassy, a liaison officer)
+    is refused (403, audited) before the form is read, whatever it holds."""
+    user, referral = _triaged(request, referral_id)
+    try:
+        require(access.can_triage(user, referral), user, referral, "triage referrals")
+    except errors.PermissionDenied as exc:
+        raise actions.forbidden(exc) from exc
+    return user, referral
+
+
 def _refused_page(request: HttpRequest, user: User, referral: Referral, *, status: int,
                   **forms: BaseForm) -> HttpResponse:
-    """The page a refused form shows on: the embassy's page or the triage page, whichever
-    the user sees."""
+    """The page a refused form shows on: the embassy's page (its one form, the message
+    form) or the triage page, whichever the user sees."""
     if selectors.is_referring_embassy(user, referral):
-        if set(forms) != {"message_form"}:
-            # A triage form from the embassy: its own referral, but triage is the
-            # foundation's. Refused as a valid form is (403, audited), whatever it holds.
-            try:
-                require(False, user, referral, "triage referrals")
-            except errors.PermissionDenied as exc:
-                raise actions.forbidden(exc) from exc
-        # The embassy's page has one form, its message form.
         return embassy_page(request, user, referral, status=status,
                             message_form=forms["message_form"])
     return triage_page(request, user, referral, status=status, **forms)
 
 
-_actions = actions.RecordActions(fetch=_triaged, page=_refused_page, detail="referrals:detail",
-                                 url_kwarg="referral_id")
+_actions = actions.RecordActions(fetch=_for_triage, page=_refused_page,
+                                 detail="referrals:detail", url_kwarg="referral_id")
 
 
 def _link_form(request: HttpRequest, user: User, referral: Referral) -> LinkPersonForm:
@@ -313,7 +317,8 @@ def triage_decline(user: User, referral: Referral, data: dict[str, Any]) -> str:
 
 
 @accepts_upload(documents.max_bytes)
-@_actions.form_action("message_form", actions.posted(EmbassyMessageForm), anchor="#messages")
+@_actions.form_action("message_form", actions.posted(EmbassyMessageForm), fetch=_triaged,
+                      anchor="#messages")
 def embassy_message(user: User, referral: Referral, data: dict[str, Any]) -> str:
     """A message between the embassy and the foundation. A file too large for the request
     body reaches this view without its bytes (tawasul.common.uploads) and is refused by

@@ -112,13 +112,15 @@ def test_viewers_read_but_neither_refer_nor_write(client: Client, world: World,
 @pytest.mark.parametrize("name", ["triage_link", "triage_register", "triage_match_again",
                                   "triage_assign", "triage_decline"])
 @pytest.mark.parametrize("data", [{}, {"person": "not-an-id", "center": "x", "reason": ""}])
-def test_the_referring_embassy_may_not_triage_its_own_referral(
+@pytest.mark.parametrize("who", ["consul_ph", "liaison"])
+def test_who_sees_the_referral_but_may_not_triage_it_is_refused_before_the_form_is_read(
         client: Client, world: World, embassy_referral: Referral, name: str,
-        data: dict[str, str]) -> None:
-    """Valid or not, a triage form from the embassy is refused (403, audited), never a
-    page for a form the embassy's page does not have; the intake desk's form is read."""
+        data: dict[str, str], who: str) -> None:
+    """Valid or not, a triage form from the referring embassy or a liaison officer (who
+    both see the referral) is refused (403, audited), never a page with the form's errors;
+    the intake desk's form is read."""
     url = reverse(f"referrals:{name}", args=[embassy_referral.pk])
-    log_in(client, world.consul_ph)
+    log_in(client, world.users[who])
     before = AuditEntry.objects.filter(action=AuditAction.ACCESS_DENIED).count()
     assert client.post(url, data).status_code == 403
     assert AuditEntry.objects.filter(action=AuditAction.ACCESS_DENIED).count() == before + 1
