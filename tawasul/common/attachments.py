@@ -24,7 +24,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, BinaryIO
+from typing import IO, Any, BinaryIO, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -34,6 +34,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from tawasul.audit.models import AuditAction
+from tawasul.audit.services import audit_record
 from tawasul.cases import documents
 from tawasul.common.errors import DomainError
 from tawasul.common.models import FileRecord
@@ -136,6 +138,29 @@ def store_uploads(files: Sequence[IO[bytes] | Any], folder: str) -> list[StoredF
         discard_all(stored)
         raise
     return stored
+
+
+Record = TypeVar("Record", bound=FileRecord)
+# What the audit trail names of a new file's record, after what the record belongs to.
+RECORDED_FIELDS = ("original_filename", "content_type", "size", "sha256", "stored_path")
+
+
+def record_files(model: type[Record], stored: Sequence[StoredFile], *, actor: Any,
+                 **owner: Any) -> list[Record]:
+    """A record of `model` for each stored file of a message, each audited; `owner` is
+    what they belong to (event=…). Inside the caller's transaction, which discards the
+    files (`discard_all`) if it fails."""
+    records = []
+    for file in stored:
+        record = model._default_manager.create(
+            **owner, original_filename=file.filename, content_type=file.content_type,
+            size=file.size, sha256=file.sha256, stored_path=file.relative_path,
+            uploaded_by=actor,
+        )
+        audit_record(action=AuditAction.CREATE, actor=actor, obj=record,
+                     fields=[*owner, *RECORDED_FIELDS])
+        records.append(record)
+    return records
 
 
 def discard_all(stored: Sequence[StoredFile]) -> None:

@@ -27,7 +27,7 @@ from tawasul.audit.models import AuditAction
 from tawasul.audit.services import audit_record
 from tawasul.cases.models import Case, Notification, in_each_language
 from tawasul.common.access import require
-from tawasul.common.attachments import discard_all
+from tawasul.common.attachments import discard_all, record_files
 from tawasul.common.email import queue_templated_email
 from tawasul.common.errors import DomainError
 from tawasul.common.references import clean_long_text, next_reference
@@ -638,15 +638,7 @@ def message_add(*, actor: User, request: CoordinationRequest, text: str,
                                   _("This request is closed: no more messages."))
             event = _event(actor=actor, request=current, kind=RequestEventKind.MESSAGE,
                            text=text)
-            for file in stored:
-                record = RequestAttachment.objects.create(
-                    event=event, original_filename=file.filename,
-                    content_type=file.content_type, size=file.size, sha256=file.sha256,
-                    stored_path=file.relative_path, uploaded_by=actor,
-                )
-                audit_record(action=AuditAction.CREATE, actor=actor, obj=record,
-                             fields=["event", "original_filename", "content_type", "size",
-                                     "sha256", "stored_path"])
+            record_files(RequestAttachment, stored, actor=actor, event=event)
             if from_center:
                 record_disclosure(
                     actor=actor, person=current.person, recipient=current.to_organization,

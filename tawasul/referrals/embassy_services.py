@@ -32,7 +32,7 @@ from tawasul.audit.models import AuditAction
 from tawasul.audit.services import audit_record
 from tawasul.cases.models import Notification, NotificationKind, in_each_language
 from tawasul.common.access import require
-from tawasul.common.attachments import discard_all
+from tawasul.common.attachments import discard_all, record_files
 from tawasul.common.email import queue_templated_email
 from tawasul.common.errors import DomainError
 from tawasul.common.references import clean_long_text
@@ -584,15 +584,7 @@ def embassy_message_add(*, actor: User, referral: Referral, text: str,
         with transaction.atomic():
             event = _event(actor=actor, referral=referral, kind=ReferralEventKind.MESSAGE,
                            text=text)
-            for file in stored:
-                record = ReferralAttachment.objects.create(
-                    event=event, original_filename=file.filename,
-                    content_type=file.content_type, size=file.size, sha256=file.sha256,
-                    stored_path=file.relative_path, uploaded_by=actor,
-                )
-                audit_record(action=AuditAction.CREATE, actor=actor, obj=record,
-                             fields=["event", "original_filename", "content_type", "size",
-                                     "sha256", "stored_path"])
+            record_files(ReferralAttachment, stored, actor=actor, event=event)
             recipients = (intake_officers() if from_embassy else embassy_users(referral))
             _notify(recipients=_others(recipients, actor), referral=referral,
                     kind=NotificationKind.REFERRAL_MESSAGE, template="referral_message",
