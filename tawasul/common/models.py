@@ -6,9 +6,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tawasul.common.choices import ChoiceLabels
 
-class BaseModel(models.Model):
-    """Opaque primary keys: ids that reach a URL or the API never reveal a count or order."""
+
+class BaseModel(ChoiceLabels):
+    """Opaque primary keys: ids that reach a URL or the API never reveal a count or order.
+    Choice labels from a table per field and language (tawasul.common.choices)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -17,8 +17,6 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from tawasul.common.choices import choice_label
-
 register = template.Library()
 
 # Languages that embassies and services name and Django's own table lacks.
@@ -215,11 +213,4 @@ def urgency_badge(item: Any) -> SafeString:
     """The urgency of a referral or a request to an embassy as a badge (a list writes one
     per row: no include)."""
     css = URGENCY_BADGE.get(item.urgency, "text-bg-light border")
-    return format_html('<span class="badge {}">{}</span>', css, choice_label(item, "urgency"))
-
-
-@register.simple_tag
-def label_of(instance: Any, name: str) -> str:
-    """{% label_of referral "domain" %}: what referral.get_domain_display gives, for the
-    rows of a list (see tawasul.common.choices)."""
-    return choice_label(instance, name)
+    return format_html('<span class="badge {}">{}</span>', css, item.get_urgency_display())

@@ -209,23 +209,33 @@ def test_row_url_is_the_reversed_url_of_each_row():
 
 
 @pytest.mark.parametrize("language", ["ar", "en"])
-def test_choice_label_is_the_display_value_in_the_active_language(language):
-    from tawasul.common.choices import choice_label
+def test_choice_labels_are_what_djangos_get_display_gives_in_the_active_language(language):
+    from django.db import models
+
     from tawasul.coordination.models import CoordinationRequest
     from tawasul.referrals.models import Referral
 
+    def django_display(instance, name):
+        django_own = models.Model._get_FIELD_display  # type: ignore[attr-defined]
+        return django_own(instance, instance._meta.get_field(name))
+
     with translation.override(language):
-        for status in ("submitted", "under_review", "declined"):
-            referral = Referral(status=status, domain="protection")
-            assert choice_label(referral, "status") == referral.get_status_display()
-            assert choice_label(referral, "domain") == referral.get_domain_display()
-        request = CoordinationRequest(status="sent", request_type="family_tracing")
-        assert choice_label(request, "status") == request.get_status_display()
-        assert choice_label(request, "request_type") == request.get_request_type_display()
-        # A value that is not among the choices shows as itself, as get_FOO_display does.
-        assert choice_label(Referral(status="unheard-of"), "status") == "unheard-of"
+        instances: list[models.Model] = [
+            Referral(status=status, domain="protection", urgency="urgent")
+            for status in ("submitted", "under_review", "declined")]
+        instances.append(CoordinationRequest(status="sent", request_type="family_tracing"))
+        # A value that is not among the choices shows as itself, an empty one as "".
+        instances += [Referral(status="unheard-of"), Referral(status="")]
+        for instance in instances:
+            for name in ("status", "domain", "urgency", "request_type"):
+                if hasattr(instance, name):
+                    assert getattr(instance, f"get_{name}_display")() == (
+                        django_display(instance, name)), (name, getattr(instance, name))
+        assert Referral(status="unheard-of").get_status_display() == "unheard-of"
     with translation.override("ar"):
-        assert choice_label(Referral(status="submitted"), "status") != "Submitted"
+        assert Referral(status="submitted").get_status_display() != "Submitted"
+    with translation.override("en"):
+        assert Referral(status="submitted").get_status_display() == "Submitted"
 
 
 def test_ago_says_how_long_ago_in_the_active_language():

@@ -16,7 +16,6 @@ from django.utils.translation import pgettext
 from django_countries.fields import Country
 
 from tawasul.cases.models import Case
-from tawasul.common.choices import choice_label
 from tawasul.common.templatetags.tawasul_dates import with_hijri
 from tawasul.common.templatetags.tawasul_ui import language_names
 from tawasul.people.models import Person, Sex
@@ -79,7 +78,7 @@ def request_status_badge(context: template.Context, req: Any) -> SafeString:
     past its due date (`now` from the page's context; a list writes one per row)."""
     css = REQUEST_STATUS_BADGE.get(req.status, "text-bg-secondary")
     badge = format_html('<span class="badge {} request-status">{}</span>', css,
-                        choice_label(req, "status"))
+                        req.get_status_display())
     now = context.get("now")
     if now and req.is_overdue_at(now):
         badge += format_html(' <span class="badge text-bg-danger request-overdue">{}</span>',

@@ -11,7 +11,6 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from tawasul.cases.models import Case
-from tawasul.common.choices import choice_label
 
 register = template.Library()
 
@@ -49,7 +48,7 @@ def referral_status_badge(context: template.Context, referral: Any,
     due date (`now` from the page's context; a list writes one per row: no include)."""
     css = REFERRAL_STATUS_BADGE.get(referral.status, "text-bg-secondary")
     badge = format_html('<span class="badge {} referral-status">{}</span>', css,
-                        choice_label(referral, "status"))
+                        referral.get_status_display())
     now = context.get("now")
     if with_overdue and now and referral.status == "submitted" and referral.due_at < now:
         badge += format_html(' <span class="badge text-bg-danger referral-overdue">{}</span>',
