@@ -161,14 +161,25 @@ def search_kind(text: str) -> str:
 def _name_keys(text: str) -> list[str]:
     """The matching engine's lookup keys of a typed name, read as a full name in its
     script, so «محمد الكواري», "Mohamed Al-Kuwari" and a name typed across the given and
-    family fields share keys. A single name has none: the engine keys names by pairs.
-    Broad keys held by more than SEARCH_BROAD_KEY_CAP persons are left out by the
-    caller (one bounded index probe each), as duplicate suggestions do with theirs."""
+    family fields share keys. A single name has none: the engine keys names by pairs;
+    words that make one compound name are read by its compound keys. Broad keys held by
+    more than SEARCH_BROAD_KEY_CAP persons are left out by the caller (one bounded index
+    probe each), as duplicate suggestions do with theirs."""
     arabic = bool(_ARABIC.search(text))
     record = PersonRecord(id=None, names_ar=[text] if arabic else [],
                           names_latin=[] if arabic else [text])
-    return list(dict.fromkeys(
-        str(k)[:duplicates.KEY_MAX_LENGTH] for k in blocking.lookup_keys(record)))
+    keys = blocking.lookup_keys(record)
+    if not keys and len(text.split()) > 1:
+        # Words that make one compound ("Abdul Rahman", "Shirin Uddin"): the persons
+        # holding that compound in their names, in any spelling or script. A single word
+        # is read by substring, in every part of every name (see search_cases).
+        keys = blocking.compound_search_keys(record)
+    return list(dict.fromkeys(str(k)[:duplicates.KEY_MAX_LENGTH] for k in keys))
+
+
+def _capped(key: str) -> bool:
+    """Keys of names alone, which may be held by very many persons."""
+    return blocking.is_broad(key) or key.startswith(blocking.COMPOUND_PREFIX)
 
 
 def _over_full(key: str) -> bool:
@@ -216,7 +227,7 @@ def search_cases(qs: QuerySet[Case], text: str) -> CaseSearch:
         for name in NAME_FIELDS:
             match |= Q(**{f"person__{name}__icontains": text})
         return CaseSearch(qs.filter(match), "one_name")
-    keys = [k for k in all_keys if not blocking.is_broad(k) or not _over_full(k)]
+    keys = [k for k in all_keys if not _capped(k) or not _over_full(k)]
     if not keys:
         return CaseSearch(qs.none(), "common_name")
     return CaseSearch(qs.filter(person_id__in=PersonMatchKey.objects.filter(

@@ -169,7 +169,8 @@ def _keys(record: engine.PersonRecord) -> dict[str, str]:
     from tawasul.people.matching import blocking
 
     out: dict[str, str] = {}
-    for key in blocking.blocking_keys(record):
+    prepared = engine.prepare(record)
+    for key in (*blocking.prepared_keys(prepared), *blocking.compound_keys(prepared)):
         key = str(key)[:KEY_MAX_LENGTH]
         out.setdefault(key, key.split(":", 1)[0] if ":" in key else "")
     return out

@@ -102,6 +102,37 @@ def test_a_single_name_is_read_in_the_names_of_ones_cases(
     assert _listed(client, "Nobody") == []
 
 
+def test_words_that_make_one_compound_name_are_looked_up_by_its_keys(
+    client: Client, world: World, cases: dict[str, Case], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A person registered as "Abdul Sharma" (one compound, no pair of names to key) and
+    one whose given name is the compound «عبد الرحمن» are found by the compound typed in
+    either script and spelling, without reading the names of the center's cases; the
+    compound alone is capped as a common name is."""
+    sharma = _open(world, register(world, sex="male", given_name_ar="", family_name_ar="",
+                                   given_name_latin="", family_name_latin="",
+                                   full_name_latin="Abdul Sharma", date_of_birth=None))
+    rahman = _open(world, register(world, sex="male", given_name_ar="عبد الرحمن",
+                                   family_name_ar="الكواري", given_name_latin="",
+                                   family_name_latin="", date_of_birth=None))
+    log_in(client, world.protection_manager)
+    assert selectors.search_cases(Case.objects.all(), "Abdul Sharma").unsearchable == ""
+    assert _listed(client, "Abdul Sharma") == [sharma]
+    assert _listed(client, "Abdel Sharma") == [sharma]
+    assert _listed(client, "عبد شارما") == [sharma]
+    assert _listed(client, "Abdul Rahman") == [rahman]
+    assert _listed(client, "Abdel Rahman") == [rahman]
+    assert _listed(client, "عبد الرحمن") == [rahman]
+    assert _listed(client, "Abdul Karim") == []
+    # One word is still read by substring, in every part of every name.
+    assert selectors.search_cases(Case.objects.all(), "Sharma").unsearchable == "one_name"
+    assert _listed(client, "Sharma") == [sharma]
+    monkeypatch.setattr(selectors, "SEARCH_BROAD_KEY_CAP", 0)
+    assert _listed(client, "Abdul Rahman") == []
+    assert selectors.search_cases(Case.objects.all(), "Abdul Rahman").unsearchable == (
+        "common_name")
+
+
 def test_a_name_held_by_too_many_persons_is_not_looked_up(
     client: Client, world: World, cases: dict[str, Case], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -15,6 +15,10 @@ birth year or date, or is an identifier or a phone number:
     id:<type>:<value>               identifier, exact
     ph:<last 8 digits>              phone
 
+Stored beside them for the case search only (never looked up as blocking keys):
+
+    gc:<compound>                   a compound name token (Abdul Rahman, Shirin Uddin)
+
 A name whose first token has the article and whose last has not ("Al-Kuwari Mohammed
 Ahmed") is also read family-first. A token's skeleton is taken from the dictionary's
 canonical spelling when the token is a known name (so known variants always share keys),
@@ -149,6 +153,31 @@ def prepared_keys(p: Prepared, cfg: MatchConfig = DEFAULT_CONFIG) -> set[str]:
     if p.phone:
         keys.add(f"ph:{p.phone}")
     return keys
+
+
+# A compound name token (Abdul Rahman, Abdulrahman, عبد الرحمن, Shirin Uddin): stored for
+# the case search, which reads a name typed as words that make one compound by these keys.
+# Not a blocking key: neither duplicate suggestions nor the batch look them up.
+COMPOUND_PREFIX = "gc:"
+
+
+def compound_keys(p: Prepared) -> set[str]:
+    """`gc:<skeleton>` of every compound token of the person's names, wherever it stands
+    (a person registered as "Abdul Sharma", whose whole name is one compound, has no
+    name-pair key to be found by)."""
+    return {f"{COMPOUND_PREFIX}{k}" for tokens in p.names for token in tokens
+            if len(token.parts) > 1 for k in token_keys(token)}
+
+
+def compound_search_keys(record: PersonRecord) -> set[str]:
+    """The compound keys to look up for a typed name that is one compound token and no
+    more, else none (a name of two tokens or more is looked up by its pair keys, a single
+    plain name is not keyed)."""
+    p = prepare(record)
+    tokens = [t for names in p.names for t in names]
+    if len(tokens) != 1 or len(tokens[0].parts) < 2:
+        return set()
+    return compound_keys(p)
 
 
 def blocking_keys(record: PersonRecord, config: MatchConfig = DEFAULT_CONFIG) -> set[str]:

@@ -43,6 +43,29 @@ def test_register_stores_blocking_keys_and_update_replaces_them(
     assert after and after != before
 
 
+def test_a_compound_name_is_stored_for_the_search_and_backfilled_by_the_migration(
+    world: World, arabic_record: Person
+) -> None:
+    """The father's name «عبد الرحمن» is one compound: its `gc:` key is stored with the
+    blocking keys, and the migration that added the kind writes it for persons stored
+    before (and only it: the blocking keys are not touched)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("tawasul.people.migrations.0003_compound_name_keys")
+    stored = set(PersonMatchKey.objects.filter(person=arabic_record).values_list("key", "kind"))
+    assert ("gc:bdrhmn", "gc") in stored
+    assert {kind for _key, kind in stored} - {"gc"}  # the blocking keys beside it
+    PersonMatchKey.objects.filter(kind="gc").delete()
+    migration.add_compound_keys(apps, None)
+    migration.add_compound_keys(apps, None)  # run twice: nothing doubled
+    assert set(PersonMatchKey.objects.filter(person=arabic_record)
+               .values_list("key", "kind")) == stored
+    migration.remove_compound_keys(apps, None)
+    assert not PersonMatchKey.objects.filter(kind="gc").exists()
+
+
 def test_latin_draft_finds_the_arabic_record_of_another_center(
     world: World, arabic_record: Person, unrelated: Person
 ) -> None:
