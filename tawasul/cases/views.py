@@ -43,7 +43,7 @@ from tawasul.cases.forms import (
     TaskForm,
 )
 from tawasul.cases.models import Case, CaseStatus, CaseType, RiskLevel, Task
-from tawasul.cases.pagination import CappedPaginator
+from tawasul.cases.pagination import CappedPaginator, MatchesPaginator
 from tawasul.common import errors
 from tawasul.common.form_rendering import PLAIN_WIDGETS
 from tawasul.common.uploads import accepts_upload
@@ -100,12 +100,12 @@ def _overdue_tasks() -> Exists:
                                       due_at__lt=timezone.now()))
 
 
-def _search(request: HttpRequest, qs: QuerySet[Case], text: str) -> QuerySet[Case]:
+def _search(request: HttpRequest, qs: QuerySet[Case], text: str) -> selectors.CaseSearch:
     search = selectors.search_cases(qs, text)
     if search.unsearchable == "common_name":
         messages.info(request, _("This name is too common to search by alone: add the "
                                  "father's name, or search by reference or identifier."))
-    return search.cases
+    return search
 
 
 # --- Case list -----------------------------------------------------------------------
@@ -222,10 +222,13 @@ def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None, case_types=_case_types(_center(user)),
                           renderer=PLAIN_WIDGETS)
     qs: QuerySet[Case] = selectors.cases_visible_to(user)
+    by_index = False
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            qs = _search(request, qs, data["q"])
+            search = _search(request, qs, data["q"])
+            qs = search.cases
+            by_index = not search.unsearchable
         if data["status"] == "open":
             qs = qs.exclude(status=CaseStatus.CLOSED)
         elif data["status"]:
@@ -241,8 +244,16 @@ def case_list(request: HttpRequest) -> HttpResponse:
     elif form.is_bound:
         qs = qs.none()
     # The count stops at a cap: at national scale a full count costs more than the page.
-    page = CappedPaginator(_list_columns(qs).order_by("-opened_at"), PAGE_SIZE,
-                           counted=qs).get_page(request.GET.get("page"))
+    paginator: CappedPaginator
+    if by_index:
+        # Found through an index: few matches, read once to count and to page, then the
+        # page's rows by id.
+        paginator = MatchesPaginator(qs, _list_columns(Case.objects.all()), PAGE_SIZE,
+                                     ordering=("-opened_at",))
+    else:
+        paginator = CappedPaginator(_list_columns(qs).order_by("-opened_at"), PAGE_SIZE,
+                                    counted=qs)
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = selectors.with_overdue_flags(page.object_list)
     _audit_list_page(user, form, page)
     params = request.GET.copy()

@@ -128,3 +128,34 @@ def test_deferred_join_pages_hold_the_rows_of_django_pages_in_the_same_order(
     with CaptureQueriesContext(connection) as queries:
         list(deferred.page(2))
     assert "IN (SELECT" in queries[0]["sql"]
+
+
+def test_a_search_reads_its_matches_once_to_count_and_page_them(
+    client: Client, world: World, five_cases: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The five cases' persons share a name: the search pages them as the list does, in
+    the list's order, and counts and caps them alike; a case of the same name in another
+    center is neither counted nor shown."""
+    services.case_open(
+        actor=world.protection_director, center=world.protection, person=register(world),
+        case_type=case_type("protection", "child-neglect"), risk_level="low",
+        is_restricted=False)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(pagination, "COUNT_CAP", 6)
+    log_in(client, world.family_manager)
+    listed = [c for n in (1, 2, 3)
+              for c in client.get(reverse("cases:list"), {"page": n}).context["page_obj"]]
+    assert len(listed) == 5
+    searched = []
+    for n in (1, 2, 3):
+        page = client.get(reverse("cases:list"),
+                          {"q": "Maryam Al-Kuwari", "page": n}).context["page_obj"]
+        assert isinstance(page.paginator, pagination.MatchesPaginator)
+        assert page.paginator.count == 5 and not page.paginator.is_capped
+        searched += list(page)
+    assert searched == listed
+    monkeypatch.setattr(pagination, "COUNT_CAP", 4)
+    page = client.get(reverse("cases:list"),
+                      {"q": "مريم الكواري", "page": "9"}).context["page_obj"]
+    assert page.paginator.is_capped and page.paginator.count == 4
+    assert page.number == 2 and list(page) == listed[2:4]
