@@ -78,7 +78,8 @@ class MatchesPaginator(CappedPaginator):
 
     def __init__(self, matches: QuerySet[Any], rows: QuerySet[Any], per_page: int, *,
                  ordering: tuple[str, ...], **kwargs: Any) -> None:
-        super().__init__(rows.order_by(*ordering), per_page, counted=matches, **kwargs)
+        self.rows = rows.order_by(*ordering)
+        super().__init__(self.rows, per_page, counted=matches, **kwargs)
         self.ordering = ordering
 
     @cached_property
@@ -96,7 +97,7 @@ class MatchesPaginator(CappedPaginator):
         top = min(bottom + self.per_page, self.count)
         if top + self.orphans >= self.count:
             top = self.count
-        return Page(self.object_list.filter(pk__in=self._ids[bottom:top]), number, self)
+        return Page(self.rows.filter(pk__in=self._ids[bottom:top]), number, self)
 
 
 class DeferredJoinPaginator(Paginator):
