@@ -307,7 +307,8 @@ def _baseline_urlconf() -> str:
         if q:
             # The page's own lookup (reference, identifier or matching keys), bare: no
             # access check, no audit, no messages.
-            qs = search_cases(qs, q).cases
+            center_id = request.user.organization_id  # type: ignore[union-attr]
+            qs = search_cases(qs, q, center_id=center_id).cases
         page = Paginator(qs.order_by("-opened_at"), 25).get_page(request.GET.get("page"))
         return render_list(request, "list", page)
 

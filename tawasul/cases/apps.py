@@ -7,3 +7,10 @@ class CasesConfig(AppConfig):
     label = "cases"
     verbose_name = _("Cases")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from tawasul.cases.name_keys import on_match_keys_refreshed
+        from tawasul.people.signals import match_keys_refreshed
+
+        match_keys_refreshed.connect(on_match_keys_refreshed,
+                                     dispatch_uid="cases.name_keys")

@@ -110,7 +110,7 @@ def filter_cases(qs: QuerySet[Case], *, user: User, params: Mapping[str, Any]) -
     q = params.get("q") or ""
     if q:
         # The same search as the case list page.
-        qs = selectors.search_cases(qs, q).cases
+        qs = selectors.search_cases(qs, q, center_id=user.organization_id).cases
     return qs
 
 

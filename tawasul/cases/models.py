@@ -166,6 +166,31 @@ class Case(BaseModel):
         return self.status == CaseStatus.CLOSED
 
 
+class CaseNameKey(models.Model):
+    """The name keys of a case's person (PersonMatchKey rows of the kinds a name search
+    looks up), with the case's center: the case list's search by name reads one range of
+    (center, key) for the cases of that name in the center, instead of the persons of
+    that name in the whole registry and then each one's cases. Derived data, rewritten
+    with the person's keys and when a case is opened (tawasul.cases.name_keys)."""
+
+    id = models.BigAutoField(primary_key=True)
+    # No index of their own: (case, key) and (center, key, case) begin with them.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+",
+                             db_index=False)
+    center = models.ForeignKey("organizations.Organization", on_delete=models.CASCADE,
+                               related_name="+", db_index=False)
+    key = models.CharField(max_length=120)
+
+    class Meta:
+        indexes = [models.Index(fields=["center", "key", "case"], name="case_name_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "key"], name="case_name_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
 class CaseTeamMember(BaseModel):
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="team_members", verbose_name=_("case")

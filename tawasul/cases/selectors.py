@@ -15,14 +15,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from tawasul.accounts.models import User
 from tawasul.accounts.roles import Role
-from tawasul.cases.models import Case, CaseEvent, CaseTeamMember, Notification, Task
+from tawasul.cases.models import (
+    Case,
+    CaseEvent,
+    CaseNameKey,
+    CaseTeamMember,
+    Notification,
+    Task,
+)
 from tawasul.common.access import as_member
 from tawasul.common.text import clean_text
 from tawasul.organizations.models import OrganizationKind
@@ -204,11 +211,12 @@ class CaseSearch(NamedTuple):
     unsearchable: str
 
 
-def search_cases(qs: QuerySet[Case], text: str) -> CaseSearch:
-    """Narrow a scoped case list by a search, each reading one index: a case or person
-    reference exactly, an identifier exactly (normalized as the registry stores it), or
-    a name through the persons holding its matching keys (PersonMatchKey). Only narrows
-    `qs`: nothing outside the viewer's cases is reached, and the identifier is not shown."""
+def search_cases(qs: QuerySet[Case], text: str, *, center_id: Any) -> CaseSearch:
+    """Narrow a scoped case list (the cases of `center_id` that the viewer sees) by a
+    search, each reading one index: a case or person reference exactly, an identifier
+    exactly (normalized as the registry stores it), or a name through the center's cases
+    holding its matching keys (CaseNameKey). Only narrows `qs`: nothing outside the
+    viewer's cases is reached, and the identifier is not shown."""
     text = clean_text(text)
     kind = search_kind(text)
     if kind == "case_reference":
@@ -230,5 +238,5 @@ def search_cases(qs: QuerySet[Case], text: str) -> CaseSearch:
     keys = [k for k in all_keys if not _capped(k) or not _over_full(k)]
     if not keys:
         return CaseSearch(qs.none(), "common_name")
-    return CaseSearch(qs.filter(person_id__in=PersonMatchKey.objects.filter(
-        key__in=keys).values("person_id")), "")
+    return CaseSearch(qs.filter(pk__in=CaseNameKey.objects.filter(
+        center_id=center_id, key__in=keys).values("case_id")), "")

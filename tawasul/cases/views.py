@@ -100,8 +100,9 @@ def _overdue_tasks() -> Exists:
                                       due_at__lt=timezone.now()))
 
 
-def _search(request: HttpRequest, qs: QuerySet[Case], text: str) -> selectors.CaseSearch:
-    search = selectors.search_cases(qs, text)
+def _search(request: HttpRequest, user: User, qs: QuerySet[Case], text: str
+            ) -> selectors.CaseSearch:
+    search = selectors.search_cases(qs, text, center_id=user.organization_id)
     if search.unsearchable == "common_name":
         messages.info(request, _("This name is too common to search by alone: add the "
                                  "father's name, or search by reference or identifier."))
@@ -226,7 +227,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         if data["q"]:
-            search = _search(request, qs, data["q"])
+            search = _search(request, user, qs, data["q"])
             qs = search.cases
             by_index = not search.unsearchable
         if data["status"] == "open":

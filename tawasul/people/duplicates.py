@@ -43,6 +43,7 @@ from tawasul.common.text import clean_text
 from tawasul.people import matching_reasons, selectors, validators
 from tawasul.people.matching import records as engine
 from tawasul.people.models import Person, PersonIdentifier, PersonMatchKey
+from tawasul.people.signals import match_keys_refreshed
 
 # Candidates scored per suggestion: bounds the work whatever the registry's size. Ranked
 # by the keys' evidence, a true match comes among the first few; the rest are persons of
@@ -260,6 +261,7 @@ def refresh_match_keys(person: Person) -> None:
     PersonMatchKey.objects.bulk_create(
         [PersonMatchKey(person=person, key=k, kind=kind) for k, kind in keys.items()]
     )
+    match_keys_refreshed.send(sender=Person, person_ids=[person.pk])
 
 
 def _reasons(result: engine.MatchResult) -> tuple[SuggestionReason, ...]:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from tawasul.audit.models import AuditAction, AuditEntry
 from tawasul.cases import services as case_services
 from tawasul.cases.case_types import load_case_types
-from tawasul.cases.models import Case, CaseType
+from tawasul.cases.models import Case, CaseNameKey, CaseType
 from tawasul.common.errors import DomainError, PermissionDenied
 from tawasul.common.testing import World
 from tawasul.home.tests.helpers import log_in
@@ -118,6 +118,7 @@ def snapshot() -> dict[str, set[tuple[Any, ...]]]:
         "persons": rows(Person.objects, "merged_into_id", *services.PERSON_FIELDS),
         "match_keys": {(str(p), k) for p, k in
                        PersonMatchKey.objects.values_list("person_id", "key")},
+        "case_name_keys": set(CaseNameKey.objects.values_list("case_id", "key")),
     }
 
 
@@ -205,6 +206,7 @@ def test_merge_moves_everything_and_undo_restores_it_exactly(
     assert fresh(later).person == fresh(survivor)
     after = snapshot()
     after["cases"] = {row for row in after["cases"] if row[0] != later.pk}
+    after["case_name_keys"] = {row for row in after["case_name_keys"] if row[0] != later.pk}
     after_keys = after.pop("match_keys")
     before_keys = before.pop("match_keys")
     assert after == before

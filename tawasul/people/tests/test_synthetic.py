@@ -76,6 +76,14 @@ def test_match_keys_are_those_the_registry_computes(world, generated):
         assert stored == expected, person.reference
 
 
+def test_case_name_keys_are_those_the_cases_app_computes(world, generated):
+    from tawasul.cases.models import CaseNameKey
+    from tawasul.cases.tests.test_name_keys import expected
+
+    written = set(CaseNameKey.objects.values_list("case_id", "center_id", "key"))
+    assert written and written == expected()
+
+
 def test_relationships_are_reciprocal_and_children_have_parents(world, generated):
     rows = set(Relationship.objects.values_list("from_person", "to_person", "kind"))
     assert rows
