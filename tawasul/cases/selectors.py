@@ -36,7 +36,7 @@ from tawasul.organizations.models import OrganizationKind
 from tawasul.people import duplicates
 from tawasul.people.matching import blocking
 from tawasul.people.matching.records import PersonRecord
-from tawasul.people.models import PersonIdentifier, PersonMatchKey
+from tawasul.people.models import PersonIdentifier
 from tawasul.people.validators import normalize_identifier
 
 CENTER_ROLES: frozenset[str] = frozenset({Role.DIRECTOR, Role.CASE_MANAGER, Role.STAFF})
@@ -139,11 +139,12 @@ def notifications_of(viewer: object) -> QuerySet[Notification]:
 
 # --- Search ----------------------------------------------------------------------------
 
-# A broad (name-only, `gf:`) key held by more persons than this is not looked up. Larger
-# than duplicates.KEY_CAP: a search only reads the persons' ids from the (key,
-# person) index (no scoring), and a two-name search of a common name must still work;
-# at a million persons the commonest pairs hold a few hundred. Each broad key costs at
-# most this many index entries, whatever the registry's size.
+# A name-only key (`gf:`, `gc:`) held by more of the center's cases than this is not
+# looked up: the name alone says too little among them. Larger than duplicates.KEY_CAP: a
+# search only reads the cases' ids from the (center, key, case) index (no scoring), and a
+# two-name search of a common name must still work; at a million persons the busiest
+# center holds about 300 cases of the commonest pairs. Each such key costs at most this
+# many index entries, whatever the registry's size.
 SEARCH_BROAD_KEY_CAP = 2000
 
 _CASE_REFERENCE = re.compile(r"C-\d{4}-\d+", re.IGNORECASE)
@@ -169,9 +170,9 @@ def _name_keys(text: str) -> list[str]:
     """The matching engine's lookup keys of a typed name, read as a full name in its
     script, so «محمد الكواري», "Mohamed Al-Kuwari" and a name typed across the given and
     family fields share keys. A single name has none: the engine keys names by pairs;
-    words that make one compound name are read by its compound keys. Broad keys held by
-    more than SEARCH_BROAD_KEY_CAP persons are left out by the caller (one bounded index
-    probe each), as duplicate suggestions do with theirs."""
+    words that make one compound name are read by its compound keys. Name-only keys held
+    by more than SEARCH_BROAD_KEY_CAP of the center's cases are left out by the caller
+    (one bounded index probe each), as duplicate suggestions do with their broad keys."""
     arabic = bool(_ARABIC.search(text))
     record = PersonRecord(id=None, names_ar=[text] if arabic else [],
                           names_latin=[] if arabic else [text])
@@ -189,11 +190,11 @@ def _capped(key: str) -> bool:
     return blocking.is_broad(key) or key.startswith(blocking.COMPOUND_PREFIX)
 
 
-def _over_full(key: str) -> bool:
-    # The (key, person) index answers it alone, reading at most cap + 1 entries.
+def _over_full(key: str, center_id: Any) -> bool:
+    # The (center, key, case) index answers it alone, reading at most cap + 1 entries.
     cap = SEARCH_BROAD_KEY_CAP
-    return PersonMatchKey.objects.filter(key=key).values_list("person_id", flat=True)[
-        cap:cap + 1].exists()
+    return CaseNameKey.objects.filter(center_id=center_id, key=key).values_list(
+        "case_id", flat=True)[cap:cap + 1].exists()
 
 
 # Read for a search by a single name (which has no matching key).
@@ -207,7 +208,7 @@ NAME_FIELDS = (
 class CaseSearch(NamedTuple):
     cases: QuerySet[Case]
     # "one_name" (a single name, read by substring), "common_name" (only keys held by
-    # too many persons: nothing looked up), else "".
+    # too many of the center's cases: nothing looked up), else "".
     unsearchable: str
 
 
@@ -235,7 +236,7 @@ def search_cases(qs: QuerySet[Case], text: str, *, center_id: Any) -> CaseSearch
         for name in NAME_FIELDS:
             match |= Q(**{f"person__{name}__icontains": text})
         return CaseSearch(qs.filter(match), "one_name")
-    keys = [k for k in all_keys if not _capped(k) or not _over_full(k)]
+    keys = [k for k in all_keys if not _capped(k) or not _over_full(k, center_id)]
     if not keys:
         return CaseSearch(qs.none(), "common_name")
     return CaseSearch(qs.filter(pk__in=CaseNameKey.objects.filter(
