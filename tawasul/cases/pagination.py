@@ -28,6 +28,17 @@ from django.utils.functional import cached_property
 COUNT_CAP = 2000
 
 
+def page_bounds(paginator: Paginator, number: Any) -> tuple[int, int, int]:
+    """The page's number and the bounds of its rows, as Paginator.page works them out
+    (the last page takes the orphans), for paginators that read a page their own way."""
+    number = paginator.validate_number(number)
+    bottom = (number - 1) * paginator.per_page
+    top = bottom + paginator.per_page
+    if top + paginator.orphans >= paginator.count:
+        top = paginator.count
+    return number, bottom, top
+
+
 class CappedPaginator(Paginator):
     def __init__(self, object_list: QuerySet[Any], per_page: int, cap: int | None = None,
                  *, counted: QuerySet[Any] | None = None, **kwargs: Any) -> None:
@@ -92,11 +103,7 @@ class MatchesPaginator(CappedPaginator):
         return len(self._ids)
 
     def page(self, number: Any) -> Page:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = min(bottom + self.per_page, self.count)
-        if top + self.orphans >= self.count:
-            top = self.count
+        number, bottom, top = page_bounds(self, number)
         return Page(self.rows.filter(pk__in=self._ids[bottom:top]), number, self)
 
 
@@ -109,11 +116,7 @@ class DeferredJoinPaginator(Paginator):
         self.queryset = object_list
 
     def page(self, number: Any) -> Page:
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
+        number, bottom, top = page_bounds(self, number)
         rows = self.queryset
         if bottom or top < self.count:
             rows = rows.filter(pk__in=rows.values("pk")[bottom:top])

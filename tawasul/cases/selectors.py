@@ -186,7 +186,7 @@ def _name_keys(text: str) -> list[str]:
 
 
 def _capped(key: str) -> bool:
-    """Keys of names alone, which may be held by very many persons."""
+    """Keys of names alone, which a center's cases may hold very many times."""
     return blocking.is_broad(key) or key.startswith(blocking.COMPOUND_PREFIX)
 
 

@@ -31,7 +31,7 @@ from tawasul.cases.models import (
     Sensitivity,
     Task,
 )
-from tawasul.cases.name_keys import refresh_case_name_keys
+from tawasul.cases.name_keys import add_case_name_keys
 from tawasul.common.access import require
 from tawasul.common.email import queue_templated_email
 from tawasul.common.errors import DomainError
@@ -131,7 +131,7 @@ def case_open(
     with transaction.atomic():
         case.reference = _next_reference(timezone.localdate().year)
         case.save()
-        refresh_case_name_keys([person.pk])
+        add_case_name_keys(case)
         audit_record(
             action=AuditAction.CREATE, actor=actor, obj=case,
             fields=["center", "person", "case_type", "status", "risk_level", "summary",

@@ -52,7 +52,7 @@ from tawasul.cases.models import (
     Sensitivity,
     Task,
 )
-from tawasul.cases.name_keys import NAME_KEY_KINDS
+from tawasul.cases.name_keys import name_key_rows
 from tawasul.organizations.models import Organization, OrganizationKind, Service
 from tawasul.people import duplicates
 from tawasul.people.matching import names_data
@@ -707,8 +707,8 @@ class _Generator:
             _insert_rows(Relationship, REL_COLUMNS, rels, now)
             _insert_match_keys(keys)
             _insert(Case, cases, now)
-            _insert_rows(CaseNameKey, CASE_NAME_KEY_COLUMNS, _case_name_keys(cases, keys),
-                         now)
+            _insert_rows(CaseNameKey, CASE_NAME_KEY_COLUMNS, name_key_rows(
+                ((c.pk, c.center_id, c.person_id) for c in cases), keys), now)
             _insert(CaseEvent, events, now)
             _insert(Task, tasks, now)
             if referrals:
@@ -804,18 +804,6 @@ def _insert(model: Any, objs: Sequence[Any], now: dt.datetime) -> None:
 
 
 CASE_NAME_KEY_COLUMNS = ("case_id", "center_id", "key")
-
-
-def _case_name_keys(cases: Sequence[Case], keys: Sequence[tuple[Any, str, str]]
-                    ) -> list[tuple[Any, Any, str]]:
-    """The cases' name keys (CaseNameKey), as cases.name_keys writes them: each case's
-    person's keys of the kinds a name search looks up."""
-    by_person: dict[Any, list[str]] = {}
-    for person_id, key, kind in keys:
-        if kind in NAME_KEY_KINDS:
-            by_person.setdefault(person_id, []).append(key)
-    return [(case.pk, case.center_id, key) for case in cases
-            for key in by_person.get(case.person_id, ())]
 
 
 def _insert_match_keys(keys: Sequence[tuple[Any, str, str]]) -> None:
