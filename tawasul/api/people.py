@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -593,6 +593,7 @@ class PersonViewSet(ScopedReadOnlyViewSet):
         limit = values.pop("limit")
         suggestions = duplicates.suggest_duplicates(user=request.user, draft=values,
                                                     limit=limit)
+        prefetch_related_objects([s.person for s in suggestions], "identifiers")
         audit_list_read(request.user, Person, [s.person for s in suggestions],
                         access.IDENTITY_FIELDS)
         results = [

@@ -67,6 +67,7 @@ class SuggestionReason:
 
 @dataclass(frozen=True)
 class Suggestion:
+    # Read for the suggestion: the identity (CANDIDATE_COLUMNS); other fields are deferred.
     person: Person
     score: float
     reasons: tuple[SuggestionReason, ...]
@@ -297,30 +298,41 @@ def suggest_duplicates(
     ids = by_identifier | set(candidate_ids(record))
     if not ids:
         return []
-    candidates = visible.filter(pk__in=ids, merged_into__isnull=True)
-    # Scored from their values, the persons shown then read whole: the engine needs a few
-    # columns of each candidate, the page the records of the few it shows.
-    rows = list(candidates.values("pk", *RECORD_FIELDS))
+    # One read of the candidates: the engine scores them from their rows, and the persons
+    # shown are made from the same rows (Person.from_db, as a queryset would), so nothing
+    # is read twice. Without the selector's joins and annotation: nothing shown reads the
+    # registering organization or the flags; the API reads the identifiers of those it
+    # lists (prefetch_related_objects), the pages none.
+    candidates = (visible.filter(pk__in=ids, merged_into__isnull=True)
+                  .select_related(None).order_by())
+    rows = list(candidates.values(*CANDIDATE_COLUMNS))
     identifiers: dict[Any, dict[str, str]] = {}
     if record.identifiers:  # the engine compares only the kinds of identifier typed
         for person_id, type_, country, value in PersonIdentifier.objects.filter(
-            person_id__in=[row["pk"] for row in rows]
+            person_id__in=[row["id"] for row in rows]
         ).values_list("person_id", "type", "issuing_country", "value"):
             identifiers.setdefault(person_id, {})[_identifier_kind(type_, str(country or ""))] \
                 = value
     prepared = engine.prepare(record)
-    scored: list[tuple[Any, engine.MatchResult]] = []
+    scored: list[tuple[dict[str, Any], engine.MatchResult]] = []
     for row in rows:
-        pk = row["pk"]
+        pk = row["id"]
         result = engine.compare_prepared(
             prepared, engine.prepare(_record(pk, row, identifiers.get(pk, {}))))
         if result.score >= MIN_SCORE or pk in by_identifier:
-            scored.append((pk, result))
+            scored.append((row, result))
     # An identifier typed exactly always comes first: it is the strongest evidence there is.
-    scored.sort(key=lambda s: (s[0] not in by_identifier, -s[1].score))
-    scored = scored[:limit]
-    # Without the selector's joins: nothing shown reads the registering organization.
-    persons = {p.pk: p for p in candidates.filter(pk__in=[pk for pk, _r in scored])
-               .select_related(None).prefetch_related("identifiers")}
-    return [Suggestion(persons[pk], result.score, _reasons(result))
-            for pk, result in scored if pk in persons]
+    scored.sort(key=lambda s: (s[0]["id"] not in by_identifier, -s[1].score))
+    return [Suggestion(_person(candidates.db, row), result.score, _reasons(result))
+            for row, result in scored[:limit]]
+
+
+# What is read of each candidate: the engine's fields and what a suggestion shows (its
+# identity, IDENTITY_FIELDS but the identifiers). The person of a suggestion is made from
+# that row, the other fields deferred: every column of fifty candidates would cost more to
+# read and convert than the second query it saves.
+CANDIDATE_COLUMNS = ("id", "reference", *RECORD_FIELDS)
+
+
+def _person(db: str, row: Mapping[str, Any]) -> Person:
+    return Person.from_db(db, CANDIDATE_COLUMNS, [row[c] for c in CANDIDATE_COLUMNS])

@@ -11,15 +11,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tawasul.accounts.models import User
 from tawasul.cases.selectors import cases_visible_to, center_member
 from tawasul.common import errors
+from tawasul.common.templatetags.tawasul_ui import row_url
 from tawasul.home.decorators import member_required
 from tawasul.people import access, selectors, services
-from tawasul.people.duplicates import suggest_duplicates
+from tawasul.people.duplicates import Suggestion, suggest_duplicates
 from tawasul.people.forms import PersonRegisterForm, draft_from
 
 # Shown on the person page beyond identity, when the viewer may see them.
@@ -79,11 +81,37 @@ SUGGESTION_FIELDS = (
 )
 
 
-def _suggestions(user: User, data: Any) -> list[Any]:
+def _suggestions(user: User, data: Any) -> list[dict[str, Any]]:
     suggestions = suggest_duplicates(user=user, draft=draft_from(data))
     # Each person shown is a read of personal data, audited like any other.
     access.persons_read_audited(user, [s.person for s in suggestions], SUGGESTION_FIELDS)
-    return suggestions
+    return _suggestion_rows(suggestions)
+
+
+def _suggestion_rows(suggestions: list[Suggestion]) -> list[dict[str, Any]]:
+    """What each suggestion shows, worked out once per panel (the names in both scripts
+    and in the page's language as Person.display_name gives them, the labels, the links):
+    the template only prints them, from plain dicts, as the case list does. The panel is
+    asked for again while the worker types."""
+    arabic = (get_language() or "ar").startswith("ar")
+    rows = []
+    for suggestion in suggestions:
+        person = suggestion.person
+        name_ar, name_latin = person.name_ar, person.name_latin
+        rows.append({
+            "name_ar": name_ar,
+            "name_latin": name_latin,
+            "display_name": (name_ar or name_latin) if arabic else (name_latin or name_ar),
+            "reference": person.reference,
+            "date_of_birth": person.date_of_birth,
+            "dob_is_estimated": person.dob_is_estimated,
+            "sex_label": person.get_sex_display() if person.sex else "",
+            "nationality_name": person.nationality.name if person.nationality else "",
+            "reasons": [reason.message for reason in suggestion.reasons],
+            "detail_url": row_url("people:detail", person.pk),
+            "open_case_url": row_url("cases:open", person.pk),
+        })
+    return rows
 
 
 @member_required

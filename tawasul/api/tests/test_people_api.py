@@ -230,6 +230,9 @@ def test_typed_identifier_comes_first(world, person, other, as_user):
         "results"]
     assert results[0]["person"]["id"] == str(person.pk)
     assert "same_identifier" in {r["code"] for r in results[0]["reasons"]}
+    # The person as the identity view shows it, identifiers included.
+    assert [i["value"] for i in results[0]["person"]["identifiers"]] == [QID]
+    assert results[0]["person"]["reference"] == person.reference
 
 
 def test_duplicates_refused_outside_the_registry_and_for_bad_input(world, person, as_user):

@@ -3,7 +3,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -123,6 +125,30 @@ def test_suggestions_show_the_arabic_record_for_a_latin_name(
     entry = AuditEntry.objects.filter(action=AuditAction.READ, object_id=str(arabic_record.pk),
                                       actor=world.family_manager).get()
     assert "given_name_ar" in entry.fields and "phone" not in entry.fields
+
+
+def test_the_suggestions_panel_reads_the_same_queries_for_one_person_as_for_many(
+    client: Client, world: World, arabic_record: Person, django_assert_max_num_queries: object
+) -> None:
+    """The persons shown are made from the rows they were scored from: no query per person
+    (their names, date, sex and nationality, the links, the audit entries in one insert)."""
+    log_in(client, world.family_manager)
+    draft = intake(given_name_latin="Muhammad", father_name_latin="Abdul Rahman",
+                   family_name_latin="Alkuwari", date_of_birth="1987-05-01", sex="male",
+                   nationality="QA", phone="", area="")
+    url = reverse("people:suggestions")
+    client.post(url, draft, HTTP_HX_REQUEST="true")  # the session and the engine, warm
+    with CaptureQueriesContext(connection) as one:
+        html = client.post(url, draft, HTTP_HX_REQUEST="true").content.decode()
+    assert html.count(' suggestion">') == 1
+    for day in range(2, 7):
+        register(world, date_of_birth=dt.date(1987, 5, day))
+    with django_assert_max_num_queries(len(one.captured_queries)):  # type: ignore[operator]
+        html = client.post(url, draft, HTTP_HX_REQUEST="true").content.decode()
+    assert html.count(' suggestion">') == 6
+    assert html.count(reverse("people:detail", args=[arabic_record.pk])) == 1
+    assert AuditEntry.objects.filter(action=AuditAction.READ, actor=world.family_manager,
+                                     object_type="people.person").count() == 1 + 1 + 6
 
 
 def test_suggestions_are_empty_for_a_new_name(
