@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "tawasul.common.middleware.RequestBodyLimitMiddleware",
     "tawasul.audit.middleware.AuditContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "tawasul.accounts.middleware.SessionRenewalMiddleware",
     "tawasul.common.middleware.ArabicFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -179,9 +180,12 @@ AXES_VERBOSE = False
 # and limits guesses of authenticator codes per user.
 ACCOUNT_RATE_LIMITS = {"login_failed": f"10/m/ip,{2 * AXES_FAILURE_LIMIT}/5m/key"}
 
-# Inactivity timeout: the session expires SESSION_COOKIE_AGE after the last request.
+# Inactivity timeout: the session expires SESSION_COOKIE_AGE after the last request, to
+# within SESSION_RENEW_SECONDS (SessionRenewalMiddleware moves the expiry forward at most
+# once a minute instead of writing the session on every request).
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_MINUTES", "30") * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = 60
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Absolute lifetime: enforced by SessionLifetimeMiddleware whatever the activity.
 SESSION_ABSOLUTE_SECONDS = envint("SESSION_ABSOLUTE_HOURS", "10") * 3600

@@ -1,7 +1,9 @@
-"""Session lifetime and the two-factor requirement, checked before every view.
+"""Session renewal and lifetime, and the two-factor requirement.
 
-Both work in `process_view`, which Django calls after every middleware has prepared the
-request (so messages can be added) and only for a URL that resolved to a view.
+The renewal works on the response, before SessionMiddleware saves the session. The
+lifetime and two-factor checks work in `process_view`, which Django calls after every
+middleware has prepared the request (so messages can be added) and only for a URL that
+resolved to a view.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -53,6 +55,35 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
 def _exempt_path(request: HttpRequest) -> bool:
     path = request.path_info
     return path.startswith(settings.STATIC_URL) or path.startswith("/favicon")
+
+
+# When the session's expiry was last moved forward (seconds since the epoch).
+RENEWED_AT_SESSION_KEY = "tawasul_renewed_at"
+
+
+class SessionRenewalMiddleware:
+    """The inactivity timeout: a signed-in session expires SESSION_COOKIE_AGE after the
+    last request. Moving the expiry forward is a write of the session's row; it is done
+    when the last one is SESSION_RENEW_SECONDS old (a minute), not on every request as
+    Django's SESSION_SAVE_EVERY_REQUEST would, so the timeout runs from the last request
+    to within that minute, earlier, never later. Listed after SessionMiddleware, which
+    saves the session this marks as modified (and with it the new expiry).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty() or SESSION_KEY not in session:
+            return response  # nobody signed in: nothing to keep alive, nothing written
+        now = int(time.time())
+        renewed = session.get(RENEWED_AT_SESSION_KEY)
+        if (session.modified or not isinstance(renewed, int)
+                or now - renewed >= settings.SESSION_RENEW_SECONDS):
+            session[RENEWED_AT_SESSION_KEY] = now
+        return response
 
 
 class SessionLifetimeMiddleware:

@@ -1,11 +1,17 @@
 """Sessions: inactivity timeout (Django's) and absolute lifetime (ours)."""
 
 import time
+from datetime import timedelta
 
 from django.contrib.messages import get_messages
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tawasul.accounts.axes_handler import LOGIN_AT_SESSION_KEY
+from tawasul.accounts.middleware import RENEWED_AT_SESSION_KEY
 from tawasul.accounts.tests.helpers import entries, sign_in, signed_in_user_id
 from tawasul.audit.models import AuditAction
 
@@ -67,18 +73,50 @@ def test_an_expired_session_on_the_api_answers_401_not_a_redirect(client, world,
     assert entries(AuditAction.SESSION_EXPIRED)
 
 
-def test_inactivity_timeout_is_the_session_age_renewed_on_each_request(client, world, settings):
+def _expiry(client):
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def _session_writes(queries):
+    return [q["sql"] for q in queries
+            if "django_session" in q["sql"] and not q["sql"].lstrip().startswith("SELECT")]
+
+
+def test_inactivity_timeout_is_the_session_age_from_the_last_request(client, world, settings):
     sign_in(client, "analyst")
-    assert settings.SESSION_SAVE_EVERY_REQUEST
     assert client.session.get_expiry_age() == settings.SESSION_COOKIE_AGE
     # Once that age passes without a request, the session is gone on the server.
-    from datetime import timedelta
-
-    from django.contrib.sessions.models import Session
-    from django.utils import timezone
-
     Session.objects.filter(session_key=client.session.session_key).update(
         expire_date=timezone.now() - timedelta(seconds=1)
     )
     assert client.get("/").status_code == 302
     assert signed_in_user_id(client) is None
+
+
+def test_a_request_moves_the_expiry_forward_at_most_once_a_minute(client, world, settings):
+    sign_in(client, "analyst")
+    client.get("/")
+    # Requests within the minute write nothing: the expiry stays where it was.
+    first = _expiry(client)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("accounts:users")).status_code == 200
+    assert _session_writes(queries.captured_queries) == []
+    assert _expiry(client) == first
+    # A request after the minute moves it to the session age from now.
+    session = client.session
+    session[RENEWED_AT_SESSION_KEY] = int(time.time()) - settings.SESSION_RENEW_SECONDS
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(
+        expire_date=timezone.now() + timedelta(minutes=5))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("accounts:users")).status_code == 200
+    assert len(_session_writes(queries.captured_queries)) == 1
+    left = (_expiry(client) - timezone.now()).total_seconds()
+    assert settings.SESSION_COOKIE_AGE - 5 <= left <= settings.SESSION_COOKIE_AGE
+
+
+def test_a_visitor_who_is_not_signed_in_gets_no_session(client, world):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("account_login")).status_code == 200
+    assert _session_writes(queries.captured_queries) == []
+    assert not Session.objects.exists()
