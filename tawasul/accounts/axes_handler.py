@@ -25,6 +25,9 @@ from tawasul.audit.services import audit_record
 # Session key holding the time of sign-in (seconds since the epoch), read by
 # SessionLifetimeMiddleware to end sessions older than SESSION_ABSOLUTE_SECONDS.
 LOGIN_AT_SESSION_KEY = "tawasul_login_at"
+# When the session's expiry was last moved forward (SessionRenewalMiddleware); signing in
+# saves the session, and with it a new expiry.
+RENEWED_AT_SESSION_KEY = "tawasul_renewed_at"
 # Request attribute naming the audit action of a sign-out done by the system itself.
 LOGOUT_ACTION_ATTR = "tawasul_logout_action"
 # An address is locked only after this many times AXES_FAILURE_LIMIT failures: a whole
@@ -124,7 +127,7 @@ class AuditingAxesHandler(AxesDatabaseHandler):
         super().user_logged_in(sender, request, user, **kwargs)
         session = getattr(request, "session", None)
         if session is not None:
-            session[LOGIN_AT_SESSION_KEY] = int(time.time())
+            session[LOGIN_AT_SESSION_KEY] = session[RENEWED_AT_SESSION_KEY] = int(time.time())
         audit_record(action=AuditAction.LOGIN, actor=user, obj=user)
 
     def user_logged_out(self, sender: Any, request: Any, user: Any, **kwargs: Any) -> None:

@@ -22,7 +22,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from tawasul.accounts import mfa
-from tawasul.accounts.axes_handler import LOGIN_AT_SESSION_KEY, mark_logout
+from tawasul.accounts.axes_handler import (
+    LOGIN_AT_SESSION_KEY,
+    RENEWED_AT_SESSION_KEY,
+    mark_logout,
+)
 from tawasul.audit.models import AuditAction
 
 API_PREFIX = "/api/"
@@ -55,10 +59,6 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
 def _exempt_path(request: HttpRequest) -> bool:
     path = request.path_info
     return path.startswith(settings.STATIC_URL) or path.startswith("/favicon")
-
-
-# When the session's expiry was last moved forward (seconds since the epoch).
-RENEWED_AT_SESSION_KEY = "tawasul_renewed_at"
 
 
 class SessionRenewalMiddleware:

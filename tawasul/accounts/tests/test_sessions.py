@@ -10,8 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tawasul.accounts.axes_handler import LOGIN_AT_SESSION_KEY
-from tawasul.accounts.middleware import RENEWED_AT_SESSION_KEY
+from tawasul.accounts.axes_handler import LOGIN_AT_SESSION_KEY, RENEWED_AT_SESSION_KEY
 from tawasul.accounts.tests.helpers import entries, sign_in, signed_in_user_id
 from tawasul.audit.models import AuditAction
 
@@ -26,6 +25,8 @@ def test_sign_in_records_its_time_in_the_session(client, world):
     before = int(time.time())
     sign_in(client, "analyst")
     assert before <= client.session[LOGIN_AT_SESSION_KEY] <= int(time.time())
+    # Signing in saved the session with a new expiry: the next request need not renew it.
+    assert client.session[RENEWED_AT_SESSION_KEY] == client.session[LOGIN_AT_SESSION_KEY]
 
 
 def test_a_session_past_its_absolute_lifetime_ends(client, world, settings):
