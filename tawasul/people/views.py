@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -90,18 +89,16 @@ def _suggestions(user: User, data: Any) -> list[dict[str, Any]]:
 
 def _suggestion_rows(suggestions: list[Suggestion]) -> list[dict[str, Any]]:
     """What each suggestion shows, worked out once per panel (the names in both scripts
-    and in the page's language as Person.display_name gives them, the labels, the links):
-    the template only prints them, from plain dicts, as the case list does. The panel is
-    asked for again while the worker types."""
-    arabic = (get_language() or "ar").startswith("ar")
+    and in the page's language, the labels, the links): the template only prints them,
+    from plain dicts, as the case list does. The panel is asked for again while the
+    worker types."""
     rows = []
     for suggestion in suggestions:
         person = suggestion.person
-        name_ar, name_latin = person.name_ar, person.name_latin
         rows.append({
-            "name_ar": name_ar,
-            "name_latin": name_latin,
-            "display_name": (name_ar or name_latin) if arabic else (name_latin or name_ar),
+            "name_ar": person.name_ar,
+            "name_latin": person.name_latin,
+            "display_name": person.display_name,
             "reference": person.reference,
             "date_of_birth": person.date_of_birth,
             "dob_is_estimated": person.dob_is_estimated,
