@@ -6,7 +6,8 @@ Run: make bench                                  (SQLite, 10,000 persons)
      .venv/bin/python scripts/bench.py --report   (10k against 1M, from the saved results)
      options: --iterations 200 (measured requests per measure), --warmup 20,
               --time-limit SECONDS (per measure; for pages that take seconds),
-              --database-url URL (a bench database of your own), --generate-only
+              --database-url URL (a bench database of your own), --generate-only,
+              --no-prewarm (skip reading the database into the page cache first)
 
 The data: a dedicated bench database per engine and size, never the development database
 (var/tawasul.sqlite3) nor a test database: var/bench/bench-<n>.sqlite3, or the PostgreSQL
@@ -16,6 +17,10 @@ PostgreSQL server is honoured for the host and credentials). It is made by `migr
 each a manage.py subprocess whose output goes to var/bench/generate-<db>-<n>.log; the time
 taken is kept in var/bench/generated-<db>-<n>.json. --reuse measures an existing bench
 database of that size again without regenerating it.
+
+Before measuring, the bench database is read once into the operating system's page
+cache (`prewarm`): a server that has been running holds it there, and a run that
+follows another database's would otherwise measure the disk.
 
 What is measured: the real views through the Django test Client in-process, signed in
 (force_login) as a case manager of the center with the most cases, so each request goes
@@ -149,6 +154,40 @@ def _analyze(url: str) -> None:
         # reads the table for every row whose page the visibility map does not vouch for.
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("VACUUM ANALYZE")
+
+
+def prewarm(url: str) -> None:
+    """Read the whole bench database once, into the operating system's page cache, as a
+    server that has been running holds it: a run right after another database's (or a
+    reboot) would otherwise measure the disk. SQLite: the file, read through; PostgreSQL:
+    pg_prewarm(..., 'read') of every table and index of the bench database (the extension
+    ships with PostgreSQL; without it the run goes on cold, and says so)."""
+    started = time.perf_counter()
+    if url.startswith("sqlite"):
+        path = Path(urlsplit(url).path)
+        read = 0
+        for part in (path, path.with_name(path.name + "-wal")):
+            if part.exists():
+                with open(part, "rb") as f:
+                    while chunk := f.read(8 << 20):
+                        read += len(chunk)
+    else:
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            try:
+                conn.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+            except psycopg.Error as exc:
+                print(f"Not prewarmed (pg_prewarm: {exc}); the run may read the disk")
+                return
+            row = conn.execute(
+                "SELECT coalesce(sum(pg_prewarm(c.oid, 'read')), 0) * "
+                "current_setting('block_size')::bigint FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i', 't')").fetchone()
+            read = int(row[0]) if row else 0
+    print(f"Prewarmed: {read / 2**30:.1f} GiB read in {time.perf_counter() - started:.0f} s",
+          flush=True)
 
 
 def generated_path(db: str, persons: int) -> Path:
@@ -734,6 +773,8 @@ def main() -> None:
                              "(e.g. suggest); the others are kept from the saved results")
     parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS",
                         help="stop a measure after this long (at least 5 requests)")
+    parser.add_argument("--no-prewarm", action="store_true",
+                        help="measure without first reading the database into the page cache")
     args = parser.parse_args()
     if args.report:
         report()
@@ -751,6 +792,8 @@ def main() -> None:
         # guesses (a million-row bench then measures a bad plan, not the page).
         _analyze(url)
     if not args.generate_only:
+        if not args.no_prewarm:
+            prewarm(url)
         run(args.db, args.persons, url, args.iterations, args.warmup, args.seed,
             args.time_limit, args.only)
 
