@@ -18,6 +18,11 @@ def object_label(obj: models.Model) -> tuple[str, str]:
     return obj._meta.label_lower, str(obj.pk)
 
 
+def _stored_object_id(object_id: object) -> str:
+    """An object id as the entry keeps it (the column holds 64 characters)."""
+    return str(object_id)[:64]
+
+
 def _entry(
     *,
     action: AuditAction | str,
@@ -41,7 +46,7 @@ def _entry(
         organization_code=organization.code if organization is not None else "",
         action=str(action),
         object_type=object_type,
-        object_id=str(object_id)[:64],
+        object_id=_stored_object_id(object_id),
         fields=sorted(set(fields)),
         reason=reason,
         ip_address=ctx.ip_address,
@@ -107,8 +112,8 @@ def audit_record_each(
             shared_values.append(
                 field.get_db_prep_save(getattr(shared, field.attname), connection))
     per_entry = [next(f for f in columns if f.attname == name) for name in _PER_ENTRY]
-    rows = [tuple(field.get_db_prep_save(value, connection)
-                  for field, value in zip(per_entry, (uuid.uuid4(), type_, id_[:64]), strict=True))
+    rows = [tuple(field.get_db_prep_save(value, connection) for field, value in
+                  zip(per_entry, (uuid.uuid4(), type_, _stored_object_id(id_)), strict=True))
             for type_, id_ in labels]
     # Only quoted names go into the text; every value is a parameter.
     head = (f"INSERT INTO {qn(AuditEntry._meta.db_table)} "  # noqa: S608
