@@ -4,10 +4,13 @@ and duplicate suggestions, each beside a bare Django view that renders the same 
 Run: make bench                                  (SQLite, 10,000 persons)
      .venv/bin/python scripts/bench.py --db sqlite|postgres --persons N [--reuse]
      .venv/bin/python scripts/bench.py --report   (10k against 1M, from the saved results)
+     .venv/bin/python scripts/bench.py --db sqlite|postgres --persons N --rounds R
+                                                  (10k and N in turn, R times: the growth)
      options: --iterations 200 (measured requests per measure), --warmup 20,
               --time-limit SECONDS (per measure; for pages that take seconds),
               --database-url URL (a bench database of your own), --generate-only,
-              --no-prewarm (skip reading the database into the page cache first)
+              --no-prewarm (skip reading the database into the page cache first),
+              --only "person search,suggest" (only the measures named so, by prefix)
 
 The data: a dedicated bench database per engine and size, never the development database
 (var/tawasul.sqlite3) nor a test database: var/bench/bench-<n>.sqlite3, or the PostgreSQL
@@ -44,11 +47,20 @@ newest first; the undecided embassy referrals no center holds, most urgent then 
 --report also prints how many rows a person search and the duplicate suggestions showed
 on average at each size: unlike a list page, their results grow with the registry.
 
+The growth from 10k to 1M is best judged with --rounds: one p95 over a few hundred
+requests of 10 to 40 ms moves by 10 to 20% from one run to the next on the same machine,
+so the ratio of two single runs says as much about the machine as about the code.
+--rounds R measures the 10k and the N bench databases of one engine in turn, R times,
+each run a process of its own (after the prewarm, with its own warm-up) and each round
+with its own seed, the same at both sizes; it prints every round's growth and their
+median, the verdict, and keeps them in var/bench/growth-<db>.json (--report prints it).
+
 Targets (issue 3): case list p50 <= 1.3 x baseline; every p95 at 1M <= 1.5 x its
-p95 at 10k (--report); duplicate suggestions p95 <= 50 ms at 1M persons. (Issue 4): the
-embassy inbox and the intake queue <= 1.3 x baseline at a million cases. The data has one
-case per person on average (--cases-per-person 1.0), so the 1M bench has ~1M cases. The
-results are written to var/bench/results-<db>-<n>.json.
+p95 at 10k (--report; --rounds for the median of several rounds); duplicate suggestions
+p95 <= 50 ms at 1M persons. (Issue 4): the embassy inbox and the intake queue <= 1.3 x
+baseline at a million cases. The data has one case per person on average
+(--cases-per-person 1.0), so the 1M bench has ~1M cases. The results are written to
+var/bench/results-<db>-<n>.json.
 """
 
 from __future__ import annotations
@@ -508,6 +520,12 @@ class Sample:
         return {k: v for k, v in draft.items() if v}
 
 
+def _selected(name: str, only: str | None) -> bool:
+    """Whether a measure is among those asked for: --only takes prefixes, separated by
+    commas ("person search,suggest")."""
+    return not only or any(name.startswith(p.strip()) for p in only.split(",") if p.strip())
+
+
 def _measure(sample: Sample, iterations: int, warmup: int,
              time_limit: float | None, only: str | None = None) -> dict[str, Any]:
     from django.test import Client
@@ -595,7 +613,7 @@ def _measure(sample: Sample, iterations: int, warmup: int,
     }
     results: dict[str, Any] = {}
     for name, (draw, real, baseline) in measures.items():
-        if only and not name.startswith(only):
+        if not _selected(name, only):
             continue
         if (name.startswith("embassy inbox") and not sample.embassy_user) or (
                 name.startswith("intake queue") and not sample.intake_user):
@@ -674,7 +692,8 @@ def results_path(db: str, persons: int) -> Path:
 
 
 def run(db: str, persons: int, url: str, iterations: int, warmup: int, seed: int,
-        time_limit: float | None = None, only: str | None = None) -> None:
+        time_limit: float | None = None, only: str | None = None,
+        results_file: Path | None = None) -> None:
     import random
 
     _setup_django(url)
@@ -693,9 +712,10 @@ def run(db: str, persons: int, url: str, iterations: int, warmup: int, seed: int
     measured_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     for m in measures.values():
         m["measured_at"] = measured_at
-    if only and results_path(db, persons).exists():
+    out = results_file or results_path(db, persons)
+    if only and results_file is None and out.exists():
         # Measured again: the other measures are kept from the last full run.
-        saved = json.loads(results_path(db, persons).read_text())
+        saved = json.loads(out.read_text())
         measures = {**saved["measures"], **measures}
     generated = generated_path(db, persons)
     result = {
@@ -709,11 +729,11 @@ def run(db: str, persons: int, url: str, iterations: int, warmup: int, seed: int
         "generation": json.loads(generated.read_text()) if generated.exists() else None,
         "measures": measures,
     }
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    results_path(db, persons).write_text(json.dumps(result, indent=2), encoding="utf-8")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2), encoding="utf-8")
     print()
     print_table(result)
-    print(f"\n(written to {results_path(db, persons).relative_to(ROOT)})")
+    print(f"\n(written to {out.relative_to(ROOT) if out.is_relative_to(ROOT) else out})")
 
 
 def _rows_shown(small: dict[str, Any], large: dict[str, Any]) -> str:
@@ -753,6 +773,126 @@ def report() -> None:
             print(f"{db:<9}{name:<27}{small['persons']:>9}{before['real']['p95']:>8.1f}"
                   f"{large['persons']:>10}{m['real']['p95']:>8.1f}{growth:>8.2f}  "
                   f"{_verdict(growth <= GROWTH_MAX)}{_rows_shown(before, m)}")
+    for db in ("sqlite", "postgres"):
+        if growth_path(db).exists():
+            growth = json.loads(growth_path(db).read_text())
+            print()
+            print_growth(db, growth)
+            print(f"  (measured {growth['measured_at']}, {growth['iterations']} requests "
+                  "per measure and run)")
+
+
+# --- Growth over alternating rounds ----------------------------------------------------
+
+def rounds_dir(db: str) -> Path:
+    return BENCH_DIR / f"rounds-{db}"
+
+
+def growth_path(db: str) -> Path:
+    return BENCH_DIR / f"growth-{db}.json"
+
+
+def _median(values: list[float]) -> float:
+    return _percentile(values, 0.5)
+
+
+def summarize_rounds(rounds: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, Any]:
+    """Each measure's p95 at both sizes in every round (a round: the small size, then the
+    large one, measured one right after the other), the growth within each round and
+    their median: the verdict. A ratio of two p95s of one run moves by a fifth from run
+    to run on one machine (the machine's own noise: the same code, the same requests);
+    the median of several rounds, each comparing two runs made minutes apart, does not
+    hang on one unlucky run."""
+    measures: dict[str, Any] = {}
+    for small, large in rounds:
+        for name, m in large["measures"].items():
+            before = small["measures"].get(name)
+            if before is None:
+                continue
+            entry = measures.setdefault(name, {"small_p95": [], "large_p95": [], "growth": [],
+                                               "small_rows": [], "large_rows": []})
+            entry["small_p95"].append(before["real"]["p95"])
+            entry["large_p95"].append(m["real"]["p95"])
+            entry["growth"].append(round(m["real"]["p95"] / before["real"]["p95"], 3))
+            if "rows_shown_mean" in m and "rows_shown_mean" in before:
+                entry["small_rows"].append(before["rows_shown_mean"])
+                entry["large_rows"].append(m["rows_shown_mean"])
+    for entry in measures.values():
+        entry["median_growth"] = round(_median(entry["growth"]), 3)
+        entry["verdict"] = _verdict(entry["median_growth"] <= GROWTH_MAX)
+    first_small, first_large = rounds[0]
+    return {"small_persons": first_small["persons"], "large_persons": first_large["persons"],
+            "rounds": len(rounds), "measures": measures}
+
+
+def print_growth(db: str, growth: dict[str, Any]) -> None:
+    print(f"Growth of p95 from {growth['small_persons']:,} to {growth['large_persons']:,} "
+          f"persons on {db}, in {growth['rounds']} alternating rounds (target: the median "
+          f"<= {GROWTH_MAX}x)")
+    print(f"{'measure':<27}{'p95 small, per round':>26}{'p95 large, per round':>26}"
+          f"{'growth, per round':>24}{'median':>8}  target  rows shown (mean)")
+    for name, m in growth["measures"].items():
+        rows = ""
+        if m["small_rows"]:
+            rows = (f"  {_median(m['small_rows']):.1f} / {_median(m['large_rows']):.1f}")
+        print(f"{name:<27}{' '.join(f'{v:5.1f}' for v in m['small_p95']):>26}"
+              f"{' '.join(f'{v:5.1f}' for v in m['large_p95']):>26}"
+              f"{' '.join(f'{v:4.2f}' for v in m['growth']):>24}"
+              f"{m['median_growth']:>8.2f}  {m['verdict']:<6}{rows}")
+
+
+def growth_rounds(db: str, small: int, large: int, rounds: int, args: argparse.Namespace
+                  ) -> None:
+    """Measure the small and the large bench database of one engine in turn, `rounds`
+    times (each round a new seed: other pages, terms and drafts, the same at both
+    sizes), each run a process of its own with the database read into the page cache
+    first; then print the growth of each measure's p95 per round and the median."""
+    urls = {n: database_url(db, n, None) for n in (small, large)}
+    for n, url in urls.items():
+        if not generated_path(db, n).exists():
+            sys.exit(f"no bench database of {n} persons on {db}: generate it first "
+                     f"(scripts/bench.py --db {db} --persons {n} --generate-only)")
+        _migrate_existing(db, n, url)
+    out = rounds_dir(db)
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("*.json"):
+        old.unlink()
+    pairs: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    for r in range(1, rounds + 1):
+        pair = []
+        for n in (small, large):
+            print(f"Round {r} of {rounds}: {db}, {n:,} persons", flush=True)
+            path = out / f"round{r}-{n}.json"
+            command = [sys.executable, str(Path(__file__).resolve()), "--db", db,
+                       "--persons", str(n), "--measure-only", "--results-file", str(path),
+                       "--iterations", str(args.iterations), "--warmup", str(args.warmup),
+                       "--seed", str(args.seed + r - 1)]
+            if args.only:
+                command += ["--only", args.only]
+            if args.time_limit:
+                command += ["--time-limit", str(args.time_limit)]
+            if args.no_prewarm:
+                command.append("--no-prewarm")
+            subprocess.run(command, check=True)  # noqa: S603 - this script, fixed arguments
+            pair.append(json.loads(path.read_text()))
+        pairs.append((pair[0], pair[1]))
+    growth = {"db": db, "iterations": args.iterations,
+              "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+              **summarize_rounds(pairs)}
+    growth_path(db).write_text(json.dumps(growth, indent=2), encoding="utf-8")
+    print()
+    print_growth(db, growth)
+    print(f"\n(written to {growth_path(db).relative_to(ROOT)})")
+
+
+def _migrate_existing(db: str, persons: int, url: str) -> None:
+    # The schema may have moved on since the data was generated.
+    print(f"Reusing {url}: applying any new migrations")
+    with open(BENCH_DIR / f"migrate-{db}-{persons}.log", "a", encoding="utf-8") as log:
+        _manage(["migrate", "--verbosity", "1"], url, log)
+    # A migration may have added an index: without statistics for it, SQLite's planner
+    # guesses (a million-row bench then measures a bad plan, not the page).
+    _analyze(url)
 
 
 def main() -> None:
@@ -775,27 +915,32 @@ def main() -> None:
                         help="stop a measure after this long (at least 5 requests)")
     parser.add_argument("--no-prewarm", action="store_true",
                         help="measure without first reading the database into the page cache")
+    parser.add_argument("--rounds", type=int, default=0, metavar="R",
+                        help="measure 10k and --persons in turn, R times, and print each "
+                             "measure's p95 growth per round and its median")
+    parser.add_argument("--measure-only", action="store_true",
+                        help="measure the existing bench database without migrating it "
+                             "(what each run of --rounds does)")
+    parser.add_argument("--results-file", type=Path, default=None,
+                        help="write the results here instead of var/bench/results-*.json")
     args = parser.parse_args()
     if args.report:
         report()
         return
     url = database_url(args.db, args.persons, args.database_url)
-    if not (args.reuse and generated_path(args.db, args.persons).exists()):
+    if args.rounds:
+        growth_rounds(args.db, 10_000, args.persons, args.rounds, args)
+        return
+    if not ((args.reuse or args.measure_only)
+            and generated_path(args.db, args.persons).exists()):
         generate(args.db, args.persons, url)
-    else:
-        # The schema may have moved on since the data was generated.
-        print(f"Reusing {url}: applying any new migrations")
-        with open(BENCH_DIR / f"migrate-{args.db}-{args.persons}.log", "a",
-                  encoding="utf-8") as log:
-            _manage(["migrate", "--verbosity", "1"], url, log)
-        # A migration may have added an index: without statistics for it, SQLite's planner
-        # guesses (a million-row bench then measures a bad plan, not the page).
-        _analyze(url)
+    elif not args.measure_only:
+        _migrate_existing(args.db, args.persons, url)
     if not args.generate_only:
         if not args.no_prewarm:
             prewarm(url)
         run(args.db, args.persons, url, args.iterations, args.warmup, args.seed,
-            args.time_limit, args.only)
+            args.time_limit, args.only, args.results_file)
 
 
 if __name__ == "__main__":
