@@ -317,8 +317,12 @@ def suggest_duplicates(
     scored: list[tuple[dict[str, Any], engine.MatchResult]] = []
     for row in rows:
         pk = row["id"]
+        # A candidate whose other evidence rules it out whatever its names (another sex
+        # and a birth date years apart) is answered without comparing the names, the
+        # costly part; one holding a typed identifier is always scored in full.
         result = engine.compare_prepared(
-            prepared, engine.prepare(_record(pk, row, identifiers.get(pk, {}))))
+            prepared, engine.prepare(_record(pk, row, identifiers.get(pk, {}))),
+            min_score=None if pk in by_identifier else MIN_SCORE)
         if result.score >= MIN_SCORE or pk in by_identifier:
             scored.append((row, result))
     # An identifier typed exactly always comes first: it is the strongest evidence there is.

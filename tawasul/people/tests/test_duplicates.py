@@ -90,6 +90,39 @@ def test_typed_identifier_is_always_suggested_first(
     assert unrelated not in [s.person for s in suggestions]
 
 
+def test_a_typed_identifier_is_shown_with_its_reasons_when_all_else_disagrees(
+    world: World
+) -> None:
+    """The passport typed is this person's, though the Qatar ID, the sex and the birth
+    date typed are not: the worker sees them first, with the reason, though the score is
+    low (a candidate whom the other evidence rules out is otherwise answered early,
+    without a comparison of names and without reasons)."""
+    holder = register(world, identifiers=[
+        {"type": "passport", "value": "N1234567", "issuing_country": "IN"},
+        {"type": "qid", "value": "287 634 00001"}])
+    draft = {"given_name_latin": "Priya", "family_name_latin": "Nair", "sex": "female",
+             "date_of_birth": "1960-02-03", "identifiers": [
+                 {"type": "passport", "value": "n1234567", "issuing_country": "IN"},
+                 {"type": "qid", "value": "29035600002"}]}
+    suggestions = suggest_duplicates(user=world.intake, draft=draft)
+    assert suggestions[0].person == holder
+    assert "same_identifier" in {r.code for r in suggestions[0].reasons}
+    assert suggestions[0].score < duplicates.MIN_SCORE
+
+
+def test_a_namesake_of_another_sex_born_decades_apart_is_not_suggested(
+    world: World, arabic_record: Person
+) -> None:
+    namesake = register(world, given_name_ar="محمد", father_name_ar="عبد الرحمن",
+                        family_name_ar="الكواري", given_name_latin="", family_name_latin="",
+                        sex="female", date_of_birth=dt.date(1950, 5, 1))
+    draft = {"given_name_ar": "محمد", "father_name_ar": "عبد الرحمن",
+             "family_name_ar": "الكواري", "date_of_birth": "1987-05-01", "sex": "male"}
+    suggested = [s.person for s in suggest_duplicates(user=world.intake, draft=draft)]
+    assert arabic_record in suggested
+    assert namesake not in suggested
+
+
 def test_nothing_typed_nothing_suggested(world: World, person: Person) -> None:
     assert suggest_duplicates(user=world.protection_manager, draft={}) == []
 
