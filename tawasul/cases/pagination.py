@@ -95,8 +95,18 @@ class MatchesPaginator(CappedPaginator):
 
     @cached_property
     def _ids(self) -> list[Any]:
-        return list(self.queryset.order_by(*self.ordering).values_list("pk", flat=True)[
-            : self.cap + 1])
+        """The matches' ids as the database gives them (a common name at a million
+        persons has hundreds): only the page's are turned into the key's Python type
+        (see page), not every one counted."""
+        ids = self.queryset.order_by(*self.ordering).values_list("pk", flat=True)[
+            : self.cap + 1]
+        try:
+            sql, params = ids.query.get_compiler(using=ids.db).as_sql()
+        except EmptyResultSet:
+            return []
+        with connections[ids.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
 
     @cached_property
     def _counted(self) -> int:
@@ -104,7 +114,9 @@ class MatchesPaginator(CappedPaginator):
 
     def page(self, number: Any) -> Page:
         number, bottom, top = page_bounds(self, number)
-        return Page(self.rows.filter(pk__in=self._ids[bottom:top]), number, self)
+        pk = self.rows.model._meta.pk
+        return Page(self.rows.filter(pk__in=[pk.to_python(value) for value in
+                                             self._ids[bottom:top]]), number, self)
 
 
 class DeferredJoinPaginator(Paginator):
