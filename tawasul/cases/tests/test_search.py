@@ -202,3 +202,41 @@ def test_search_kind() -> None:
     assert selectors.search_kind("٢٩٨٧٦٥٤٣٢١٠") == "identifier"
     assert selectors.search_kind("AB 12-34") == "identifier"
     assert selectors.search_kind("Maryam Al-Kuwari") == "name"
+
+
+# The planner's statistics of the 1M bench database (ANALYZE, scripts/bench.py): a
+# million cases in seven centers of about 143,000, two million name keys.
+NATIONAL_SCALE_STATS = [
+    ("cases_case", None, "1000032"),
+    ("cases_case", "sqlite_autoindex_cases_case_1", "1000032 1"),
+    ("cases_case", "case_center_time_access", "1000032 142862 1 1 1 1"),
+    ("cases_case", "case_id_access", "1000032 1 1 1 1 1"),
+    ("cases_case", "cases_case_center_id_de7b7087", "1000032 142862"),
+    ("cases_casenamekey", "case_name_key", "2072981 296141 3 1"),
+]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's plan (PostgreSQL "
+                    "chooses an index-only scan of case_id_access at national scale too)")
+def test_a_name_search_checks_each_case_found_in_the_index_alone(
+    world: World, cases: dict[str, Case]
+) -> None:
+    """With the statistics of a million cases, who sees each case the name's keys find,
+    and its opening date, are read from the case_id_access index: through the primary
+    key, the case's row was one more page read for every case of a common name."""
+    user = world.protection_director
+    found = selectors.search_cases(selectors.cases_visible_to(user), "Maryam Al-Kuwari",
+                                   center_id=user.organization_id).cases
+    ids = found.order_by("-opened_at").values_list("pk", flat=True)
+    assert list(ids) == [cases["maryam"].pk]
+    sql, params = ids.query.get_compiler(using=ids.db).as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # creates sqlite_stat1; the test's transaction undoes it
+        cursor.execute("DELETE FROM sqlite_stat1")
+        cursor.executemany("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (%s, %s, %s)",
+                           NATIONAL_SCALE_STATS)
+        cursor.execute("ANALYZE sqlite_schema")  # the planner reads them again
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = [row[-1] for row in cursor.fetchall()]
+    assert any("cases_case USING COVERING INDEX case_id_access (id=?" in step
+               for step in plan), plan
