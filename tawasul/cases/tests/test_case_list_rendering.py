@@ -96,3 +96,47 @@ def test_each_row_shows_the_case_in_the_page_language(
         assert "<bdi>سارة المري</bdi>" in second and "<bdi lang=" not in second
         assert f'text-bg-info">{unassigned.get_risk_level_display()}</span>' in second
         assert str(translation.gettext("not assigned")) in second
+
+
+# The row as the list's template wrote it before `{% case_row %}` (templates/cases/
+# case_list.html): the tag must write the same markup, byte for byte.
+TEMPLATE_ROW = """{% load i18n tawasul_dates %}<tr>
+        <td class="text-nowrap">
+          <a class="fw-semibold ltr-value" href="{{ row.detail_url }}">{{ row.reference }}</a>
+          {% if row.is_restricted %}<span class="badge text-bg-danger">{% translate "restricted" %}</span>{% endif %}
+          {% if row.has_overdue_task %}<span class="badge text-bg-warning">{% translate "overdue task" %}</span>{% endif %}
+        </td>
+        <td>
+          <bdi>{{ row.person_name }}</bdi>{% if row.person_other_name %}<div class="small text-body-secondary"><bdi lang="{{ row.other_lang }}">{{ row.person_other_name }}</bdi></div>{% endif %}
+        </td>
+        <td>{{ row.case_type_name }}</td>
+        <td><span class="badge text-bg-light border">{{ row.status_label }}</span></td>
+        <td><span class="badge {{ row.risk_badge }}">{{ row.risk_label }}</span></td>
+        <td>{% if row.manager_name %}{{ row.manager_name }}{% else %}<span class="text-body-secondary">{% translate "not assigned" %}</span>{% endif %}</td>
+        <td class="small">{{ row.opened_at|with_hijri }}</td>
+      </tr>"""  # noqa: E501
+
+
+@pytest.mark.parametrize("language", ["ar", "en"])
+@pytest.mark.parametrize(("restricted", "overdue", "other", "manager"), [
+    (False, False, "", ""), (True, True, "Maryam <Al-Kuwari>", "مدير & co"),
+    (True, False, "مريم", ""), (False, True, "", "Manager")])
+def test_the_row_tag_writes_what_the_template_wrote(
+    language: str, restricted: bool, overdue: bool, other: str, manager: str
+) -> None:
+    import datetime as dt
+
+    from django.template import engines
+
+    from tawasul.cases.templatetags.case_list import case_row
+
+    row = {"detail_url": "/cases/1f0e/?a=1&b=2", "reference": "C-2026-000123",
+           "is_restricted": restricted, "has_overdue_task": overdue,
+           "person_name": "<script>x</script> محمد", "person_other_name": other,
+           "other_lang": "en", "case_type_name": "Neglect & abuse", "status_label": "Review",
+           "risk_badge": "text-bg-danger", "risk_label": "Critical", "manager_name": manager,
+           "opened_at": dt.datetime(2026, 3, 1, 9, 30, tzinfo=dt.UTC)}
+    with translation.override(language):
+        expected = engines["django"].from_string(TEMPLATE_ROW).render({"row": row})
+        assert case_row(row) == expected
+    assert "<script>" not in expected

@@ -24,7 +24,7 @@ def bench() -> Any:
 
 
 def _run(persons: int, p95: dict[str, float], rows: float | None = None) -> dict[str, Any]:
-    measures = {}
+    measures: dict[str, dict[str, Any]] = {}
     for name, value in p95.items():
         measures[name] = {"real": {"p50": value / 2, "p95": value, "mean": value / 2, "n": 400},
                           "baseline": None}
