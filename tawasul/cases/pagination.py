@@ -39,6 +39,23 @@ def page_bounds(paginator: Paginator, number: Any) -> tuple[int, int, int]:
     return number, bottom, top
 
 
+def raw_rows(queryset: QuerySet[Any], *, count: bool = False) -> list[tuple[Any, ...]]:
+    """The rows of a queryset's own compiled query, as the database gives them: without
+    the ORM's conversion of each value, nor, with `count`, its aggregation machinery
+    (cloning and re-resolving the whole query as a subquery), which cost several times
+    the query itself. [] for a queryset that can match nothing."""
+    try:
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:
+        return []
+    if count:
+        sql = f"SELECT COUNT(*) FROM ({sql}) counted"  # noqa: S608
+    with connections[queryset.db].cursor() as cursor:
+        # The ORM's own compiled query; every value in it is a parameter.
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 class CappedPaginator(Paginator):
     def __init__(self, object_list: QuerySet[Any], per_page: int, cap: int | None = None,
                  *, counted: QuerySet[Any] | None = None, **kwargs: Any) -> None:
@@ -53,18 +70,10 @@ class CappedPaginator(Paginator):
     @cached_property
     def _counted(self) -> int:
         # SELECT COUNT(*) FROM (SELECT id ... LIMIT cap + 1): no ordering, no annotation,
-        # stops reading after cap + 1 rows. Written around the compiled subquery rather
-        # than through QuerySet.count(), whose aggregation machinery (cloning and
-        # re-resolving the whole query as a subquery) costs several times the query itself.
+        # stops reading after cap + 1 rows (raw_rows, not QuerySet.count()).
         capped = self.queryset.order_by().values("pk")[: self.cap + 1]
-        try:
-            sql, params = capped.query.get_compiler(using=capped.db).as_sql()
-        except EmptyResultSet:
-            return 0
-        with connections[capped.db].cursor() as cursor:
-            # The ORM's own compiled query; every value in it is a parameter.
-            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)  # noqa: S608
-            return int(cursor.fetchone()[0])
+        rows = raw_rows(capped, count=True)
+        return int(rows[0][0]) if rows else 0
 
     @cached_property
     def count(self) -> int:
@@ -98,15 +107,8 @@ class MatchesPaginator(CappedPaginator):
         """The matches' ids as the database gives them (a common name at a million
         persons has hundreds): only the page's are turned into the key's Python type
         (see page), not every one counted."""
-        ids = self.queryset.order_by(*self.ordering).values_list("pk", flat=True)[
-            : self.cap + 1]
-        try:
-            sql, params = ids.query.get_compiler(using=ids.db).as_sql()
-        except EmptyResultSet:
-            return []
-        with connections[ids.db].cursor() as cursor:
-            cursor.execute(sql, params)
-            return [row[0] for row in cursor.fetchall()]
+        ids = self.queryset.order_by(*self.ordering).values("pk")[: self.cap + 1]
+        return [row[0] for row in raw_rows(ids)]
 
     @cached_property
     def _counted(self) -> int:
